@@ -1,0 +1,34 @@
+import type { OpenApiDocument } from "./loadSpec.js";
+import { resolvePointer, resolveRef } from "./examples.js";
+import { operationTable } from "./operationTable.js";
+
+/**
+ * A request field the contract marks secret (`x-secret: true`). `path` is where it sits in the
+ * request body; a `*` segment stands for every key of a map (EvalStudio's header values).
+ */
+export type SecretField = { operationId: string; path: string[] };
+
+/** Every secret-marked field of every request body of a contract, found by walking the schemas. */
+export function secretFields(spec: OpenApiDocument): SecretField[] {
+  const found: SecretField[] = [];
+  for (const operation of operationTable(spec)) {
+    if (!operation.requestBody) continue;
+    const schema = resolvePointer(spec, `#${operation.requestBody.schemaPointer}`);
+    for (const path of walk(spec, schema, [], new Set())) found.push({ operationId: operation.operationId, path });
+  }
+  return found;
+}
+
+function* walk(spec: OpenApiDocument, node: unknown, path: string[], seen: Set<unknown>): Generator<string[]> {
+  const schema = resolveRef(spec, node) as Record<string, any> | undefined;
+  if (!schema || typeof schema !== "object" || seen.has(schema)) return;
+  if (schema["x-secret"] === true) {
+    yield path;
+    return;
+  }
+  const inner = new Set(seen).add(schema);
+  for (const [name, child] of Object.entries((schema.properties ?? {}) as Record<string, unknown>)) yield* walk(spec, child, [...path, name], inner);
+  if (schema.additionalProperties && typeof schema.additionalProperties === "object") yield* walk(spec, schema.additionalProperties, [...path, "*"], inner);
+  if (schema.items) yield* walk(spec, schema.items, [...path, "[]"], inner);
+  for (const key of ["allOf", "anyOf", "oneOf"]) for (const sub of (schema[key] ?? []) as unknown[]) yield* walk(spec, sub, path, inner);
+}

@@ -1,0 +1,95 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { createRequire } from "node:module";
+import { API_NAMES, type ApiName } from "../contracts/apiNames.js";
+import { specPath } from "../contracts/loadSpec.js";
+
+/** Prism's CLI entry, resolved from our own dependency so `npx` and PATH play no part. */
+const PRISM_CLI = createRequire(import.meta.url).resolve("@stoplight/prism-cli/dist/index.js");
+
+/** The default port of each API's static mock: 4010 + its position in API_NAMES. */
+export const DEFAULT_MOCK_BASE_PORT = 4010;
+
+export type PrismMockOptions = {
+  /** The first port; the APIs take consecutive ports in API_NAMES order (0 is not allowed: Prism needs a fixed port). */
+  basePort?: number;
+  host?: string;
+  /** Prism's dynamic mode (-d): answers generated from the schemas instead of the examples. */
+  dynamic?: boolean;
+  /** Seed for dynamic mode, so generated answers repeat (Prism's --seed). */
+  seed?: string;
+  apis?: readonly ApiName[];
+  /** Where Prism's own log lines go (default: discarded). */
+  onLog?: (api: ApiName, line: string) => void;
+};
+
+export type PrismMocks = {
+  urls: Record<ApiName, string>;
+  close: () => Promise<void>;
+};
+
+/** Starts one Prism mock per API contract and resolves once every one of them is listening. */
+export async function startPrismMocks(options: PrismMockOptions = {}): Promise<PrismMocks> {
+  const host = options.host ?? "127.0.0.1";
+  const basePort = options.basePort ?? DEFAULT_MOCK_BASE_PORT;
+  const apis = options.apis ?? API_NAMES;
+  const children: ChildProcess[] = [];
+  const urls = Object.fromEntries(apis.map((api) => [api, `http://${host}:${basePort + API_NAMES.indexOf(api)}`])) as Record<ApiName, string>;
+  const close = async () => {
+    await Promise.all(children.map(stopChild));
+  };
+  try {
+    await Promise.all(
+      apis.map(async (api) => {
+        const port = basePort + API_NAMES.indexOf(api);
+        const child = spawnPrism(api, port, host, options);
+        children.push(child);
+        await waitUntilListening(child, api, options.onLog);
+      }),
+    );
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { urls, close };
+}
+
+function spawnPrism(api: ApiName, port: number, host: string, options: PrismMockOptions): ChildProcess {
+  const args = [PRISM_CLI, "mock", specPath(api), "--port", String(port), "--host", host, "--cors", "true"];
+  if (options.dynamic) args.push("--dynamic");
+  if (options.seed) args.push("--seed", options.seed);
+  return spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, FORCE_COLOR: "0" } });
+}
+
+function waitUntilListening(child: ChildProcess, api: ApiName, onLog?: PrismMockOptions["onLog"]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let output = "";
+    const timer = setTimeout(() => reject(new Error(`Prism (${api}) did not start within 60 s:\n${output}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      const text = chunk.toString();
+      output += text;
+      for (const line of text.split("\n").filter(Boolean)) onLog?.(api, line);
+      if (/Prism is listening/.test(text)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", onData);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`Prism (${api}) exited with code ${code}:\n${output}`));
+    });
+  });
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const force = setTimeout(() => child.kill("SIGKILL"), 5_000);
+    child.once("exit", () => {
+      clearTimeout(force);
+      resolve();
+    });
+    child.kill("SIGTERM");
+  });
+}

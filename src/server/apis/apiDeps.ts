@@ -1,0 +1,12 @@
+import type { Logger } from "pino";
+import type { ServerConfig } from "../config.js";
+import type { Database } from "../db/database.js";
+import type { Vault } from "../secrets/vault.js";
+
+/** What every API module is built from (the server is a factory: nothing here reads the environment). */
+export type ApiDeps = {
+  config: ServerConfig;
+  database: Database;
+  vault: Vault;
+  logger: Logger;
+};

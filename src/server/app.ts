@@ -1,0 +1,56 @@
+import express, { type Express } from "express";
+import { pinoHttp } from "pino-http";
+import type { Logger } from "pino";
+import { randomUUID } from "node:crypto";
+import { loadSpec } from "../contracts/loadSpec.js";
+import type { ServerConfig } from "./config.js";
+import type { Database } from "./db/database.js";
+import type { ApiModule } from "./http/apiModule.js";
+import { corsForBrowserApps } from "./http/cors.js";
+import { createApiRouter } from "./http/operationRouter.js";
+import type { RateLimiter } from "./http/rateLimiter.js";
+import { createAdminRouter } from "./adminRouter.js";
+import { mountPath } from "./mountPaths.js";
+
+export type AppDeps = {
+  config: ServerConfig;
+  database: Database;
+  logger: Logger;
+  modules: readonly ApiModule[];
+  rateLimiters: Partial<Record<string, RateLimiter>>;
+};
+
+/** Builds the Express app: no listening, no timers, no environment (see startServer). */
+export function createApp(deps: AppDeps): { app: Express; mountPaths: Record<string, string> } {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("etag", false);
+  app.use(corsForBrowserApps);
+  app.use(
+    pinoHttp({
+      logger: deps.logger,
+      genReqId: (req) => (typeof req.headers["x-request-id"] === "string" ? req.headers["x-request-id"] : randomUUID()),
+      // Only the method, URL and status: never bodies, never credential headers.
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
+
+  const alone = deps.config.onlyApi !== undefined;
+  const mountPaths: Record<string, string> = Object.fromEntries(
+    deps.modules.map((m) => [m.api, mountPath(m.api, loadSpec(m.api), alone)]),
+  );
+  // Admin first: an API served alone at the root would otherwise answer its paths.
+  app.use("/__admin", createAdminRouter({ database: deps.database, modules: deps.modules, mountPaths }));
+  for (const module of deps.modules) {
+    const spec = loadSpec(module.api);
+    const router = createApiRouter({ module, spec, config: deps.config, logger: deps.logger, rateLimiter: deps.rateLimiters[module.api] });
+    app.use(mountPaths[module.api] || "/", router);
+  }
+  app.use(function noApiHere(_req, res) {
+    res.status(404).json({ error: "No API is mounted at this path; GET /__admin lists them." });
+  });
+  return { app, mountPaths };
+}

@@ -1,0 +1,43 @@
+/** The one query interface both engines implement: PGlite (embedded) and PostgreSQL (pg). */
+export interface Sql {
+  query<Row = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<Row[]>;
+}
+
+export type DatabaseKind = "pglite" | "postgres";
+
+export interface Database extends Sql {
+  readonly kind: DatabaseKind;
+  /** A human-readable description of where the data lives (no credentials). */
+  readonly location: string;
+  /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
+  transaction<T>(work: (tx: Sql) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** PostgreSQL's SQLSTATE for a unique_violation (Appendix A of the PostgreSQL manual). */
+export const UNIQUE_VIOLATION = "23505";
+export const FOREIGN_KEY_VIOLATION = "23503";
+
+export function sqlState(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" ? code : undefined;
+}
+
+export function isUniqueViolation(error: unknown, constraint?: string): boolean {
+  if (sqlState(error) !== UNIQUE_VIOLATION) return false;
+  if (!constraint) return true;
+  const named = (error as { constraint?: string }).constraint;
+  // pg reports the constraint name; PGlite puts it in the message.
+  return named === constraint || String((error as Error).message ?? "").includes(constraint);
+}
+
+/** Redacts the password of a connection URL for logs and banners. */
+export function describeUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "****";
+    return parsed.toString();
+  } catch {
+    return "postgres (unparseable URL)";
+  }
+}

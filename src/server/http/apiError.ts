@@ -1,0 +1,28 @@
+/** A problem with one field of a request (path in JSON-pointer style, e.g. `/body/name`). */
+export type FieldProblem = { field: string; message: string };
+
+/**
+ * A domain error: a status and a human-readable message, plus optional field problems and extra
+ * members that an API's error body may carry (Vern's `run_id` on a 409). Each API's error
+ * middleware turns it into that API's documented error body; nothing else writes error bodies.
+ */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly problems: readonly FieldProblem[] = [],
+    readonly extra: Readonly<Record<string, unknown>> = {},
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+export const badRequest = (message: string, problems: FieldProblem[] = []) => new ApiError(400, message, problems);
+export const unauthorized = (message: string) => new ApiError(401, message);
+export const notFound = (message: string) => new ApiError(404, message);
+export const conflict = (message: string, extra: Record<string, unknown> = {}) => new ApiError(409, message, [], extra);
+export const tooManyRequests = (message: string) => new ApiError(429, message);
+
+/** The opaque error every unexpected failure becomes: it never echoes input. */
+export const internalError = () => new ApiError(500, "Internal server error");

@@ -1,0 +1,119 @@
+import express, { type NextFunction, type Request, type Response, type Router } from "express";
+import type { Logger } from "pino";
+import type { OpenApiDocument } from "../../contracts/loadSpec.js";
+import { SpecSchemaValidator, formatAjvErrors } from "../../contracts/schemaValidator.js";
+import type { ServerConfig } from "../config.js";
+import { ApiError, badRequest, internalError, notFound, tooManyRequests } from "./apiError.js";
+import type { ApiModule, OperationHandler, OperationResponse } from "./apiModule.js";
+import { createAuthenticator, type Account } from "./authentication.js";
+import { operationTable, type OperationSpec } from "../../contracts/operationTable.js";
+import type { RateLimiter } from "./rateLimiter.js";
+import { createRequestValidators } from "./requestValidation.js";
+
+export type ApiRouterOptions = {
+  module: ApiModule;
+  spec: OpenApiDocument;
+  config: Pick<ServerConfig, "responseValidation" | "bodyLimitBytes">;
+  logger: Logger;
+  rateLimiter?: RateLimiter;
+};
+
+/**
+ * One Express router per API, built from its contract: a route per operation, in the contract's
+ * method and path, each running authenticate → rate limit → validate → handler, and one error
+ * exit that writes the API's own error body.
+ */
+export function createApiRouter(options: ApiRouterOptions): Router {
+  const { module, spec } = options;
+  const router = express.Router({ strict: false });
+  const keys = new Map(module.devKeys.map((k) => [k.key, { api: module.api, accountId: k.accountId, label: k.label }]));
+  const authenticate = createAuthenticator(module.api, spec, keys);
+  const validatorFor = createRequestValidators(spec);
+  const checkResponse = responseChecker(spec, options);
+
+  router.use(express.json({ limit: options.config.bodyLimitBytes, strict: false, type: ["application/json", "application/*+json"] }));
+
+  for (const operation of operationTable(spec)) {
+    const handler = module.handlers[operation.operationId];
+    if (!handler) throw new Error(`${module.api}: no handler for operation ${operation.operationId} (${operation.ref})`);
+    const validate = validatorFor(operation);
+    const security = (operation.operation.security ?? spec.security ?? []) as Array<Record<string, unknown>>;
+    router[operation.method](operation.expressPath, async function handleOperation(req: Request, res: Response) {
+      const account = authenticate(req, security);
+      await enforceRateLimit(options.rateLimiter, account, operation);
+      const valid = validateWithApiWording(module, operation, () =>
+        validate({ params: req.params, query: req.query as Record<string, unknown>, body: req.body, hasBody: req.body !== undefined }),
+      );
+      const log = (req as Request & { log?: Logger }).log ?? options.logger;
+      const result = await (handler as OperationHandler)({ ...valid, account, headers: req.headers, log, mountPath: req.baseUrl });
+      send(res, checkResponse(operation, result, log));
+    });
+  }
+
+  router.use(function unknownOperation(req: Request) {
+    throw notFound(`No operation ${req.method} ${req.path} in this API.`);
+  });
+  router.use(function apiErrorExit(error: unknown, req: Request, res: Response, _next: NextFunction) {
+    const apiError = toApiError(error);
+    if (apiError.status >= 500) ((req as Request & { log?: Logger }).log ?? options.logger).error({ err: error }, "request failed");
+    if (res.headersSent) return void res.end();
+    res.status(apiError.status).json(module.errorBody(apiError));
+  });
+  return router;
+}
+
+async function enforceRateLimit(rateLimiter: RateLimiter | undefined, account: Account, operation: OperationSpec) {
+  if (!rateLimiter) return;
+  const { allowed } = await rateLimiter(`${account.accountId}:${operation.operationId}`);
+  if (!allowed) throw tooManyRequests("Too many requests");
+}
+
+function validateWithApiWording<T>(module: ApiModule, operation: OperationSpec, run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 400 && module.describeValidationError) {
+      const wording = module.describeValidationError(operation.operationId, error.problems);
+      if (wording) throw new ApiError(400, wording, error.problems);
+    }
+    throw error;
+  }
+}
+
+function send(res: Response, result: OperationResponse) {
+  for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
+  if (result.body === undefined) return void res.status(result.status).end();
+  res.status(result.status).json(result.body);
+}
+
+/** Maps whatever was thrown to an ApiError: body-parser's errors by their documented `type`, anything else to an opaque 500. */
+export function toApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  const type = (error as { type?: string } | null)?.type;
+  if (type === "entity.parse.failed") return badRequest("Malformed JSON in the request body.");
+  if (type === "entity.too.large") return new ApiError(413, "The request body is too large.");
+  if (type === "encoding.unsupported" || type === "charset.unsupported") return new ApiError(415, "Unsupported content encoding or charset.");
+  if (type === "request.aborted" || type === "request.size.invalid") return badRequest("The request body was incomplete.");
+  return internalError();
+}
+
+/** In test and development, proves each answer against the contract before it leaves. */
+function responseChecker(spec: OpenApiDocument, options: ApiRouterOptions) {
+  const mode = options.config.responseValidation;
+  if (mode === "off") return (_op: OperationSpec, result: OperationResponse) => result;
+  const validator = new SpecSchemaValidator(spec);
+  return (operation: OperationSpec, result: OperationResponse, log: Logger): OperationResponse => {
+    const documented = operation.responses[String(result.status)] ?? operation.responses.default;
+    let problem: string | undefined;
+    if (!documented) problem = `status ${result.status} is not documented`;
+    else if (documented.schemaPointer && result.body === undefined) problem = "the documented body is missing";
+    else if (documented.schemaPointer) {
+      const errors = validator.validate(documented.schemaPointer, result.body);
+      if (errors.length > 0) problem = formatAjvErrors(errors);
+    }
+    if (!problem) return result;
+    log.error({ operationId: operation.operationId, status: result.status, problem }, "response violates the contract");
+    if (mode === "enforce") throw new ApiError(500, `Response violates the contract (${operation.operationId} ${result.status}): ${problem}`);
+    return result;
+  };
+}

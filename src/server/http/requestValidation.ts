@@ -1,0 +1,87 @@
+import type { ErrorObject, ValidateFunction } from "ajv";
+import type { OpenApiDocument } from "../../contracts/loadSpec.js";
+import { SpecSchemaValidator } from "../../contracts/schemaValidator.js";
+import { ApiError, badRequest, type FieldProblem } from "./apiError.js";
+import type { OperationSpec } from "../../contracts/operationTable.js";
+
+export type RawRequest = { params: Record<string, unknown>; query: Record<string, unknown>; body: unknown; hasBody: boolean };
+export type ValidRequest = { params: Record<string, any>; query: Record<string, any>; body: any };
+export type RequestValidator = (request: RawRequest) => ValidRequest;
+
+/**
+ * Builds, per operation, one function that checks path and query parameters (with the type
+ * coercion that query strings need) and the JSON body against the contract, applying schema
+ * defaults. It throws the ApiError 400 that the API's error middleware turns into its own body.
+ */
+export function createRequestValidators(spec: OpenApiDocument) {
+  const parameterAjv = new SpecSchemaValidator(spec, { coerceTypes: true, useDefaults: true });
+  const bodyAjv = new SpecSchemaValidator(spec, { useDefaults: true });
+
+  return function requestValidatorFor(operation: OperationSpec): RequestValidator {
+    const checkParams = compileLocation(parameterAjv, operation, "path");
+    const checkQuery = compileLocation(parameterAjv, operation, "query");
+    const checkBody = operation.requestBody ? bodyAjv.compile(operation.requestBody.schemaPointer) : undefined;
+    return (request) => {
+      const params = { ...request.params };
+      const query = { ...request.query };
+      // A path that names no well-formed id names no resource: 404, not 400 (RFC 9110 §15.5.5).
+      const pathProblems = run(checkParams, params, "path");
+      if (pathProblems.length > 0) throw new ApiError(404, "Not found", pathProblems);
+      const problems = run(checkQuery, query, "query");
+      let body = request.body;
+      if (operation.requestBody) {
+        if (!request.hasBody) {
+          if (operation.requestBody.required) problems.push({ field: "body", message: "a JSON request body is required" });
+        } else if (checkBody) {
+          body = structuredClone(body);
+          problems.push(...run(checkBody, body, "body"));
+        }
+      }
+      if (problems.length > 0) throw badRequest(summarise(problems), problems);
+      return { params, query, body };
+    };
+  };
+}
+
+function compileLocation(ajv: SpecSchemaValidator, operation: OperationSpec, location: "path" | "query"): ValidateFunction {
+  const parameters = operation.parameters.filter((p) => p.in === location);
+  return ajv.compileSchema({
+    type: "object",
+    properties: Object.fromEntries(parameters.map((p) => [p.name, SpecSchemaValidator.ref(p.schemaPointer)])),
+    required: parameters.filter((p) => p.required).map((p) => p.name),
+  });
+}
+
+function run(validate: ValidateFunction, value: unknown, location: string): FieldProblem[] {
+  if (validate(value)) return [];
+  return dedupe((validate.errors ?? []).map((e) => toProblem(e, location)));
+}
+
+/** Ajv errors as field problems, without echoing the offending values. */
+function toProblem(error: ErrorObject, location: string): FieldProblem {
+  const missing = error.keyword === "required" ? `/${String(error.params.missingProperty)}` : "";
+  const extra = error.keyword === "additionalProperties" ? `/${String(error.params.additionalProperty)}` : "";
+  const field = `${location}${error.instancePath}${missing}${extra}`;
+  const message =
+    error.keyword === "required" ? "is required"
+    : error.keyword === "additionalProperties" ? "is not an accepted field"
+    : error.keyword === "enum" ? `must be one of: ${(error.params.allowedValues as unknown[]).join(", ")}`
+    : (error.message ?? "is invalid");
+  return { field, message };
+}
+
+function dedupe(problems: FieldProblem[]): FieldProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${p.field}|${p.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function summarise(problems: FieldProblem[]): string {
+  const first = problems[0]!;
+  const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? "s" : ""})` : "";
+  return `Invalid request: ${first.field.replace(/^body\//, "").replace(/\//g, ".")} ${first.message}${more}`;
+}

@@ -1,0 +1,9 @@
+/**
+ * The mask shown in place of a secret value (EvalStudio header values). It reveals nothing of the
+ * value, not even its length; the contract allows up to four trailing characters, this server shows none.
+ */
+export const SECRET_MASK = "********";
+
+export function maskValues(map: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(Object.keys(map).map((name) => [name, SECRET_MASK]));
+}

@@ -1,0 +1,84 @@
+import { once } from "node:events";
+import type { AddressInfo } from "node:net";
+import { Redis } from "ioredis";
+import type { DestinationStream, Logger } from "pino";
+import type { ServerConfig } from "./config.js";
+import type { Database } from "./db/database.js";
+import { openDatabase } from "./db/openDatabase.js";
+import type { ApiModule } from "./http/apiModule.js";
+import { createRateLimiter, type RateLimiter } from "./http/rateLimiter.js";
+import { createLogger } from "./logger.js";
+import { createApp } from "./app.js";
+import { createApiModules } from "./apis/index.js";
+import { seedIfEmpty } from "./seeding.js";
+import { startSimulation } from "./simulation.js";
+import { Vault } from "./secrets/vault.js";
+
+export type RunningServer = {
+  /** http://host:port, without a trailing slash. */
+  url: string;
+  port: number;
+  /** Base URL of each API on this server. */
+  apiUrls: Record<string, string>;
+  modules: readonly ApiModule[];
+  database: Database;
+  logger: Logger;
+  /** Stops accepting, lets in-flight requests finish, then closes the database and Redis. */
+  close: () => Promise<void>;
+};
+
+export type StartOptions = { logDestination?: DestinationStream };
+
+/** Opens the database, seeds it once, and listens (port 0 picks a free port, as tests do). */
+export async function startServer(config: ServerConfig, options: StartOptions = {}): Promise<RunningServer> {
+  const logger = createLogger(config.logLevel, options.logDestination);
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: config.pgliteDir });
+  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true }) : undefined;
+  try {
+    if (redis) await redis.connect();
+    const vault = new Vault(config.vaultKey);
+    const modules = createApiModules({ config, database, vault, logger });
+    await seedIfEmpty(database, modules);
+    const rateLimiters: Record<string, RateLimiter> = {};
+    for (const module of modules) {
+      const limit = config.rateLimits[module.api];
+      if (limit) rateLimiters[module.api] = createRateLimiter(module.api, limit, redis);
+    }
+    const { app, mountPaths } = createApp({ config, database, logger, modules, rateLimiters });
+    const server = app.listen(config.port, config.host);
+    await once(server, "listening");
+    // Slow or half-sent requests are cut off instead of holding a socket (RFC 9110 §15.5.9: 408).
+    server.requestTimeout = 15_000;
+    server.headersTimeout = 10_000;
+    server.keepAliveTimeout = 5_000;
+    const simulation = startSimulation(modules, config.simulationStepMs, logger);
+    const port = (server.address() as AddressInfo).port;
+    const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
+    let closing: Promise<void> | undefined;
+    const close = () =>
+      (closing ??= (async () => {
+        simulation.stop();
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        const force = setTimeout(() => server.closeAllConnections(), 10_000);
+        await closed;
+        clearTimeout(force);
+        await simulation.idle();
+        await redis?.quit().catch(() => undefined);
+        await database.close();
+      })());
+    return {
+      url,
+      port,
+      apiUrls: Object.fromEntries(Object.entries(mountPaths).map(([api, path]) => [api, `${url}${path}`])),
+      modules,
+      database,
+      logger,
+      close,
+    };
+  } catch (error) {
+    redis?.disconnect();
+    await database.close();
+    throw error;
+  }
+}
