@@ -54,8 +54,11 @@ export type ApiModule = {
   handlers: Readonly<Record<string, OperationHandler>>;
   /** This API's documented error body for an error. */
   errorBody: (error: ApiError) => unknown;
-  /** This API's own wording for a validation failure, where the vendor documents one. */
-  describeValidationError?: (operationId: string, problems: readonly FieldProblem[]) => string | undefined;
+  /**
+   * This API's own wording for a request the contract refuses: status 400 (query or body) or 404
+   * (a path id that is not well-formed). Undefined keeps the generic message.
+   */
+  describeValidationError?: (operationId: string, problems: readonly FieldProblem[], status: 400 | 404) => string | undefined;
   devKeys: readonly DevKey[];
   /** Tables that hold this API's state, emptied by a reset. */
   tables: readonly string[];

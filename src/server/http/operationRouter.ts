@@ -72,9 +72,9 @@ function validateWithApiWording<T>(module: ApiModule, operation: OperationSpec, 
   try {
     return run();
   } catch (error) {
-    if (error instanceof ApiError && error.status === 400 && module.describeValidationError) {
-      const wording = module.describeValidationError(operation.operationId, error.problems);
-      if (wording) throw new ApiError(400, wording, error.problems);
+    if (error instanceof ApiError && (error.status === 400 || error.status === 404) && module.describeValidationError) {
+      const wording = module.describeValidationError(operation.operationId, error.problems, error.status);
+      if (wording) throw new ApiError(error.status, wording, error.problems);
     }
     throw error;
   }

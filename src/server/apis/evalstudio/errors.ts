@@ -6,7 +6,8 @@ export function evalstudioErrorBody(error: ApiError): { error: string } {
 }
 
 /** The vendor's own words for the validation failures it documents. */
-export function describeEvalstudioValidation(operationId: string, problems: readonly FieldProblem[]): string | undefined {
+export function describeEvalstudioValidation(operationId: string, problems: readonly FieldProblem[], status: 400 | 404): string | undefined {
+  if (status === 404) return problems.some((p) => p.field === "path/projectId") ? "Project not found" : "Connector not found";
   const missing = (field: string) => problems.some((p) => p.field === `body/${field}` || (p.field === "body" && field === "*"));
   if (operationId === "createProject" && (missing("name") || missing("*"))) return "Name is required";
   if (operationId === "createConnector") {

@@ -1,0 +1,66 @@
+import { spawn } from "node:child_process";
+import { createServer } from "node:net";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const require = createRequire(import.meta.url);
+const CLI_PACKAGE = require.resolve("@langchain/langgraph-cli/package.json");
+const CLI = join(dirname(CLI_PACKAGE), (require(CLI_PACKAGE) as { bin: { langgraphjs: string } }).bin.langgraphjs);
+
+/** fixtures/langgraph: the deterministic echo graph EvalStudio's connectors are tested against. */
+export const ECHO_GRAPH_CONFIG = fileURLToPath(new URL("../../fixtures/langgraph/langgraph.json", import.meta.url));
+
+export type LangGraphServer = { url: string; close: () => Promise<void> };
+
+/**
+ * A real LangGraph API server (`langgraphjs dev`, the in-memory @langchain/langgraph-api), serving
+ * the graphs of a langgraph.json on 127.0.0.1. No Python, no Docker. Takes about 10 s to start.
+ */
+export async function startLangGraphServer(config = ECHO_GRAPH_CONFIG, port?: number): Promise<LangGraphServer> {
+  const listenPort = port ?? (await freePort());
+  const child = spawn(process.execPath, [CLI, "dev", "--port", String(listenPort), "--host", "127.0.0.1", "--no-browser", "--no-reload", "-c", config], {
+    cwd: dirname(config),
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, LANGSMITH_TRACING: "false", LANGCHAIN_TRACING_V2: "false", FORCE_COLOR: "0", NO_COLOR: "1" },
+  });
+  let output = "";
+  child.stdout.on("data", (c: Buffer) => (output += c.toString()));
+  child.stderr.on("data", (c: Buffer) => (output += c.toString()));
+  const url = `http://127.0.0.1:${listenPort}`;
+  const close = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once("exit", () => resolve());
+      child.kill("SIGTERM");
+      setTimeout(() => child.kill("SIGKILL"), 5_000).unref();
+    });
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`langgraphjs dev exited (${child.exitCode}):\n${output}`);
+    if (await isUp(url)) return { url, close };
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  await close();
+  throw new Error(`langgraphjs dev did not answer /ok within 90 s:\n${output}`);
+}
+
+async function isUp(url: string): Promise<boolean> {
+  try {
+    const response = await fetch(`${url}/ok`, { signal: AbortSignal.timeout(1_000) });
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}

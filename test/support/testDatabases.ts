@@ -1,0 +1,41 @@
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+
+/** A database a test server can run on, with its own empty state. */
+export type TestDatabase = { name: "pglite" | "postgres"; databaseUrl?: string; drop: () => Promise<void> };
+
+/** The machine's PostgreSQL, when the environment names one (.ci/run sets DATABASE_URL). */
+export const POSTGRES_URL = process.env.DATABASE_URL;
+
+/** The databases every storage test runs against: PGlite always, PostgreSQL when there is one. */
+export const DATABASE_TARGETS: Array<"pglite" | "postgres"> = POSTGRES_URL ? ["pglite", "postgres"] : ["pglite"];
+
+if (!POSTGRES_URL) {
+  console.warn("[test databases] DATABASE_URL is not set: storage tests run on PGlite only (.ci/run sets it to the machine's PostgreSQL).");
+}
+
+/**
+ * An empty database for one test server. On PostgreSQL each gets its own schema (through the
+ * connection's search_path), so test files running side by side never see each other's rows.
+ */
+export async function createTestDatabase(kind: "pglite" | "postgres"): Promise<TestDatabase> {
+  if (kind === "pglite") return { name: "pglite", drop: async () => undefined };
+  if (!POSTGRES_URL) throw new Error("No PostgreSQL: set DATABASE_URL");
+  const schema = `cc_test_${randomBytes(6).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: POSTGRES_URL });
+  await admin.connect();
+  await admin.query(`create schema ${schema}`);
+  await admin.end();
+  const url = new URL(POSTGRES_URL);
+  url.searchParams.set("options", `-c search_path=${schema}`);
+  return {
+    name: "postgres",
+    databaseUrl: url.toString(),
+    drop: async () => {
+      const client = new pg.Client({ connectionString: POSTGRES_URL });
+      await client.connect();
+      await client.query(`drop schema if exists ${schema} cascade`);
+      await client.end();
+    },
+  };
+}
