@@ -138,6 +138,9 @@ export interface paths {
          * Update a connector
          * @description Updates the fields given and keeps the others. `headers` and `config`, when given, replace
          *     the stored ones as a whole (they are not merged) [doc]: send every header again to keep it.
+         *     A header whose value is exactly the mask (`********`) keeps its stored value ([ours]), so a
+         *     client can read a connector, change one field and send it back without knowing, or
+         *     destroying, its secrets.
          *     `updatedAt` changes; `id` and `createdAt` do not. Renaming to a name another connector of
          *     the project holds is a 409.
          *     Sources: seed 004 [doc]; vendor server core/connector.ts [code]; apis.md E9.

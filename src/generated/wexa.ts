@@ -171,9 +171,10 @@ export interface paths {
          *     finished is a 409.
          *
          *     The docs' curl has an empty path segment (`execute_flow//execute`, a template bug) and a
-         *     query `execution_id` that differs from the body's: the path's id is the execution; the
-         *     body's `execution_id` and the optional query `execution_id` must equal it, and the body's
-         *     `projectID` must equal the query's, else 400.
+         *     query `execution_id` that differs from the body's: the path's id is the execution and the
+         *     body's `execution_id` must equal it, and the body's `projectID` must equal the query's,
+         *     else 400. The optional query `execution_id` is informational: the docs' own example
+         *     contradicts the body with it, so it is not checked ([ours]).
          *     Sources: seed 001 [doc]; apis.md W8.
          */
         post: operations["executeAgentflow"];
@@ -863,7 +864,7 @@ export interface operations {
                  */
                 projectID: components["parameters"]["ProjectIdQuery"];
                 /**
-                 * @description The execution again, as the docs list it (optional). When present it must equal the path's.
+                 * @description The execution again, as the docs list it (optional, informational; not checked, because the docs' own example gives it a value that differs from the body's).
                  * @example 19966a1f-7a22-4da3-8473-7f638c6ba518
                  */
                 execution_id?: string;
