@@ -22,7 +22,8 @@ function banner(api: ApiName): string {
 
 /** The TypeScript source that openapi-typescript makes of a spec file, with the do-not-edit banner. */
 export async function renderTypes(api: ApiName, specFile: string = specPath(api)): Promise<string> {
-  const ast = await openapiTS(pathToFileURL(specFile), { alphabetize: false });
+  // defaultNonNullable off: a request field with a default is optional to send (OpenAPI 3.1 §4.8.24).
+  const ast = await openapiTS(pathToFileURL(specFile), { alphabetize: false, defaultNonNullable: false });
   return banner(api) + astToString(ast);
 }
 

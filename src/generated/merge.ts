@@ -328,7 +328,7 @@ export interface components {
              * @description The connectors to attach, each with the tools to enable on it.
              * @default []
              */
-            connectors: components["schemas"]["ToolPackConnectorInput"][];
+            connectors?: components["schemas"]["ToolPackConnectorInput"][];
         };
         /** @description The body of PATCH `/tool-packs/{id}/`: the fields to change. `{}` changes nothing. */
         ToolPackUpdate: {

@@ -434,7 +434,7 @@ export interface components {
              * @description Non-secret connector configuration (host, account, region, ...).
              * @default {}
              */
-            config: {
+            config?: {
                 [key: string]: unknown;
             };
             /** @description The streams (objects) to extract. Omit or `null` to let the connector decide. */
@@ -443,7 +443,7 @@ export interface components {
              * @description Incremental-sync cursor state to resume from.
              * @default {}
              */
-            stream_state: {
+            stream_state?: {
                 [key: string]: unknown;
             };
             /** @description Secret values for the connector. Written to a secured vault and never returned, persisted on the connection row, or placed in the agent thread. */

@@ -12,7 +12,7 @@ export type TestServer = RunningServer & {
 export type TestServerOptions = {
   database?: "pglite" | "postgres";
   /** Environment-style settings on top of the test defaults (e.g. { VERN_RATE_LIMIT: "5" }). */
-  env?: Record<string, string>;
+  env?: Record<string, string | undefined>;
   overrides?: Partial<ServerConfig>;
 };
 

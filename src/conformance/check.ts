@@ -1,0 +1,18 @@
+import type { CheckContext } from "./context.js";
+import type { Finding } from "./types.js";
+
+/**
+ * A check (STYLE.md §1): a small named function over the run context that returns findings.
+ * Flows make state (phase "flow"), probes send requests aimed at one property ("probe"), passive
+ * checks read every exchange of the run afterwards ("passive").
+ */
+export type Check = {
+  name: string;
+  description: string;
+  /** What it enforces: the spec section, RFC or vendor doc. */
+  source: string;
+  phase: "flow" | "probe" | "passive";
+  /** When set and it returns a reason, the check is skipped with that reason. */
+  skipReason?: (ctx: CheckContext) => string | undefined;
+  run: (ctx: CheckContext) => Promise<Finding[]>;
+};

@@ -1,0 +1,69 @@
+import { randomBytes } from "node:crypto";
+import { credentialHeaders } from "../../clients/index.js";
+import type { Check } from "../check.js";
+import type { CheckContext } from "../context.js";
+import type { Finding } from "../types.js";
+
+/**
+ * Every operation with a security requirement answers 401 without a credential, with a malformed
+ * one and with an unknown one (RFC 9110 §15.5.2; the vendors' auth sections).
+ */
+export const authRequired: Check = {
+  name: "auth_required",
+  description: "Protected operations answer 401 to a missing, malformed or unknown credential",
+  source: "RFC 9110 §15.5.2 (401); each contract's securitySchemes; apis.md (Vern: 401 \"key missing, malformed or revoked\")",
+  phase: "probe",
+  skipReason: (ctx) => (ctx.operations.some((o) => o.secured) ? undefined : "the API has no authentication"),
+  async run(ctx) {
+    const findings: Finding[] = [];
+    for (const operation of ctx.operations) {
+      if (!operation.secured) continue;
+      if (ctx.options.readOnly && operation.method !== "get") continue;
+      const probe = ctx.probes[operation.operationId];
+      for (const [variant, headers] of credentialVariants(ctx)) {
+        const answer = await ctx.send({
+          sentBy: this.name,
+          operationId: operation.operationId,
+          pathParams: probe?.pathParams ?? placeholderParams(operation.path),
+          query: probe?.query,
+          body: probe?.body,
+          auth: { headers },
+        });
+        if (answer.status === 401) continue;
+        findings.push(ctx.finding({
+          check: this.name, operationId: operation.operationId, what: variant,
+          title: `${operation.operationId} answered ${answer.status} to a request with ${variant}`,
+          expected: "401 with the API's error body", received: `${answer.status}: ${answer.text.slice(0, 300)}`,
+          source: this.source, basis: ctx.basisOf(operation, 401), exchange: answer.exchange,
+        }));
+      }
+    }
+    return findings;
+  },
+};
+
+/** No credential; the right key in the wrong form; a well-formed key nobody was issued. */
+function credentialVariants(ctx: CheckContext): Array<[string, Record<string, string>]> {
+  const key = ctx.options.primaryKey ?? `cc-${randomBytes(12).toString("hex")}`;
+  const unknown = lookalike(key);
+  const malformed: Record<string, string> =
+    ctx.api === "merge" ? { authorization: key } : { "x-api-key": `Bearer ${key}` };
+  ctx.redactor.add(unknown, "<unknown key>");
+  return [
+    ["no credential", {}],
+    ["a malformed credential", malformed],
+    ["an unknown credential", credentialHeaders(ctx.api, unknown)],
+  ];
+}
+
+/** A key of the same shape (prefix and length) that is not the real one. */
+function lookalike(key: string): string {
+  const cut = Math.max(key.lastIndexOf("_"), key.lastIndexOf("-")) + 1;
+  const prefix = cut > 0 && cut < key.length - 8 ? key.slice(0, cut) : "";
+  const tail = randomBytes(key.length).toString("hex").slice(0, Math.max(key.length - prefix.length, 16));
+  return prefix + tail;
+}
+
+function placeholderParams(path: string): Record<string, string> {
+  return Object.fromEntries([...path.matchAll(/\{([^}]+)\}/g)].map(([, name]) => [name!, "00000000-0000-4000-8000-000000000000"]));
+}

@@ -1,0 +1,38 @@
+import type { Check } from "../check.js";
+import type { Finding } from "../types.js";
+
+/** A deleted resource is gone: reading or deleting it again is a 404 (RFC 9110 §9.3.5). */
+export function useAfterFree(disposable: NonNullable<import("../profile.js").ApiProfile["disposable"]> | undefined): Check {
+  return {
+    name: "use_after_free",
+    description: "After a delete, the resource answers 404",
+    source: "RFC 9110 §9.3.5 (DELETE) and §15.5.5 (404)",
+    phase: "probe",
+    skipReason: (ctx) => (!disposable ? "the API has no resource the suite may delete" : ctx.options.readOnly ? "read-only run" : undefined),
+    async run(ctx) {
+      const findings: Finding[] = [];
+      for (const resource of await disposable!(ctx)) {
+        const removed = await ctx.send({ sentBy: this.name, ...resource.remove });
+        if (removed.status >= 300) {
+          findings.push(ctx.finding({
+            check: this.name, operationId: resource.remove.operationId, what: `delete-${resource.label}`,
+            title: `deleting ${resource.label} answered ${removed.status}`, expected: "a 2xx", received: `${removed.status}: ${removed.text.slice(0, 300)}`,
+            source: this.source, exchange: removed.exchange,
+          }));
+          continue;
+        }
+        for (const [what, probe] of [["read", resource.read], ["delete-again", resource.remove]] as const) {
+          const answer = await ctx.send({ sentBy: this.name, ...probe });
+          if (answer.status === 404) continue;
+          findings.push(ctx.finding({
+            check: this.name, operationId: probe.operationId, what: `${what}-${resource.label}`,
+            title: `${resource.label} answered ${answer.status} to a ${what === "read" ? "read" : "second delete"} after it was deleted`,
+            expected: "404", received: `${answer.status}: ${answer.text.slice(0, 300)}`,
+            source: this.source, basis: ctx.basisOf(ctx.operation(probe.operationId), 404), exchange: answer.exchange,
+          }));
+        }
+      }
+      return findings;
+    },
+  };
+}

@@ -1,0 +1,67 @@
+import type { CheckContext, Answer } from "../context.js";
+import type { Finding } from "../types.js";
+
+/**
+ * The findings of one flow, collected step by step: each expectation that fails becomes a
+ * finding naming the step, what the contract says and what came back.
+ */
+export class FlowFindings {
+  readonly findings: Finding[] = [];
+
+  constructor(private readonly ctx: CheckContext, private readonly check: string, private readonly source: string) {}
+
+  /** The answer has the expected status; returns whether it did. */
+  status(answer: Answer, expected: number | number[], step: string): boolean {
+    const allowed = Array.isArray(expected) ? expected : [expected];
+    if (allowed.includes(answer.status)) return true;
+    this.fail(step, answer, `status ${allowed.join(" or ")}`, `${answer.status}: ${answer.text.slice(0, 300)}`, allowed[0]);
+    return false;
+  }
+
+  /** A condition on an answer; returns it. */
+  that(condition: boolean, step: string, answer: Answer | undefined, expected: string, received: string): boolean {
+    if (!condition) this.fail(step, answer, expected, received);
+    return condition;
+  }
+
+  fail(step: string, answer: Answer | undefined, expected: string, received: string, status?: number): void {
+    const operationId = answer?.exchange.operationId;
+    const operation = operationId ? this.ctx.operations.find((o) => o.operationId === operationId) : undefined;
+    this.findings.push(this.ctx.finding({
+      check: this.check,
+      operationId,
+      what: step.toLowerCase().replace(/[^a-z0-9]+/g, "-"),
+      title: `${step}: expected ${expected}`,
+      expected,
+      received,
+      source: this.source,
+      basis: this.ctx.basisOf(operation, status ?? answer?.status),
+      exchange: answer?.exchange,
+    }));
+  }
+}
+
+/** A field of a JSON answer, read without trusting its shape. */
+export function field<T = unknown>(answer: Answer, ...path: Array<string | number>): T | undefined {
+  let node: unknown = answer.json;
+  for (const key of path) node = node && typeof node === "object" ? (node as Record<string | number, unknown>)[key] : undefined;
+  return node as T | undefined;
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * Polls `read` until `done` holds or the run's flow timeout passes; the state machines of the
+ * APIs move on their own clock. Returns the last answer either way.
+ */
+export async function pollUntil(ctx: CheckContext, read: () => Promise<Answer>, done: (answer: Answer) => boolean, intervalMs = 100): Promise<Answer> {
+  const deadline = Date.now() + ctx.options.flowTimeoutMs;
+  let answer = await read();
+  while (!done(answer) && Date.now() < deadline) {
+    await sleep(intervalMs);
+    answer = await read();
+  }
+  return answer;
+}

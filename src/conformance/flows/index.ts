@@ -1,0 +1,14 @@
+import type { ApiName } from "../../contracts/apiNames.js";
+import type { ApiProfile } from "../profile.js";
+import { evalstudioProfile } from "./evalstudio.js";
+
+/** Each API's profile: how to make what the probes need, and its stateful flows. */
+const PROFILES: Partial<Record<ApiName, ApiProfile>> = {
+  evalstudio: evalstudioProfile,
+};
+
+export function profileFor(api: ApiName): ApiProfile {
+  const profile = PROFILES[api];
+  if (!profile) throw new Error(`No conformance profile for ${api}.`);
+  return profile;
+}

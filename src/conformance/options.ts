@@ -1,0 +1,46 @@
+import type { ApiName } from "../contracts/apiNames.js";
+
+/** Everything a run is told; the CLI builds it from flags, environment and a credentials file. */
+export type RunOptions = {
+  api: ApiName;
+  baseUrl: string;
+  /** The key the suite works with (none for EvalStudio). */
+  primaryKey?: string;
+  /** A second key of another account: enables the cross-key isolation check. */
+  secondaryKey?: string;
+  /** Send no writes at all: only GETs against what already exists. */
+  readOnly: boolean;
+  /** Opt-in: probe the rate limit with a bounded burst (burns quota). */
+  rateLimit: boolean;
+  /** Opt-in: allow deleting a resource the suite did not create (Wexa connectors). */
+  destructive: boolean;
+  /** The LangGraph server EvalStudio connectors made by the suite should call. */
+  langgraphUrl?: string;
+  /** The assistant (graph name or id) on that server. */
+  langgraphAssistant: string;
+  maxRequests: number;
+  requestsPerSecond: number;
+  /** Upper bound of the rate-limit burst. */
+  rateLimitBurst: number;
+  timeoutMs: number;
+  /** How long a flow waits for a state the server reaches on its own (runs, executions). */
+  flowTimeoutMs: number;
+  /** Only these checks (all when empty). */
+  only: string[];
+  fetch: typeof fetch;
+  /** Progress lines (the CLI prints them; tests collect them). */
+  onProgress: (line: string) => void;
+};
+
+export const DEFAULT_OPTIONS = {
+  readOnly: false,
+  rateLimit: false,
+  destructive: false,
+  langgraphAssistant: "echo",
+  maxRequests: 3000,
+  requestsPerSecond: 50,
+  rateLimitBurst: 200,
+  timeoutMs: 30_000,
+  flowTimeoutMs: 60_000,
+  only: [] as string[],
+} satisfies Partial<RunOptions>;

@@ -1,0 +1,29 @@
+import type { ApiName } from "../contracts/apiNames.js";
+import type { Check } from "./check.js";
+import type { CheckContext } from "./context.js";
+
+/** A request the generic checks can aim at an operation: real path parameters and a valid body. */
+export type Probe = { operationId: string; pathParams?: Record<string, string>; query?: Record<string, string>; body?: unknown };
+
+/** A resource the suite made that another key must not see (RFC 9110 §15.5.5: 404 for it). */
+export type OwnedResource = { label: string; read: Probe };
+
+/** A resource made to be deleted, then looked for again (use after free). */
+export type DisposableResource = { label: string; read: Probe; remove: Probe };
+
+/**
+ * What the suite must know of one API beyond its contract: how to find or make the resources
+ * that probes aim at, and its stateful flows. Everything else is read from the contract.
+ */
+export type ApiProfile = {
+  api: ApiName;
+  /**
+   * Finds (read-only) or creates what the probes need, and returns, per operationId, a request
+   * with real path parameters and a valid body. Resources it creates go on ctx.cleanup.
+   */
+  prepare: (ctx: CheckContext) => Promise<Record<string, Probe>>;
+  /** The API's stateful flows and documented conflicts, as checks. */
+  flows: readonly Check[];
+  /** A fresh resource to delete, for the use-after-free check (undefined: the API has none the suite may delete). */
+  disposable?: (ctx: CheckContext) => Promise<DisposableResource[]>;
+};

@@ -1,0 +1,95 @@
+import type { Check } from "./check.js";
+import { lastProbe, passiveChecks, probeChecks } from "./checks/index.js";
+import { CheckContext } from "./context.js";
+import { coverageOf } from "./coverage.js";
+import { DEFAULT_OPTIONS, type RunOptions } from "./options.js";
+import { profileFor } from "./flows/index.js";
+import { BudgetExhausted } from "./transport.js";
+import type { CheckResult, Finding, Report } from "./types.js";
+
+export class ConnectionError extends Error {}
+
+export type RunInput = Partial<RunOptions> & Pick<RunOptions, "api" | "baseUrl"> & { signal?: AbortSignal };
+
+/**
+ * Runs every check of one API against one deployment and returns the report. Resources the run
+ * made are removed at the end, also when a check throws or the signal aborts (Ctrl-C).
+ */
+export async function runConformance(input: RunInput): Promise<Report> {
+  const options: RunOptions = { ...DEFAULT_OPTIONS, fetch: globalThis.fetch, onProgress: () => undefined, ...input };
+  const ctx = new CheckContext(options);
+  const profile = profileFor(options.api);
+  const started = Date.now();
+  const results: CheckResult[] = [];
+  const findings: Finding[] = [];
+  await assertReachable(options);
+
+  const wanted = (check: Check) => options.only.length === 0 || options.only.includes(check.name);
+  const runCheck = async (check: Check) => {
+    if (!wanted(check)) return;
+    const reason = check.skipReason?.(ctx);
+    if (reason || input.signal?.aborted) {
+      results.push({ check: check.name, description: check.description, status: "skipped", findings: 0, reason: reason ?? "run aborted", durationMs: 0 });
+      return;
+    }
+    ctx.progress(`▶ ${check.name}: ${check.description}`);
+    const t0 = Date.now();
+    let found: Finding[];
+    try {
+      found = await check.run(ctx);
+    } catch (error) {
+      if (error instanceof BudgetExhausted) throw error;
+      found = [ctx.finding({
+        check: check.name, what: "crashed", title: `${check.name} could not complete: ${(error as Error).message}`,
+        expected: "answers the check can follow", received: String((error as Error).stack ?? error).slice(0, 1_000), source: check.source,
+      })];
+    }
+    findings.push(...found);
+    results.push({ check: check.name, description: check.description, status: found.length > 0 ? "failed" : "passed", findings: found.length, durationMs: Date.now() - t0 });
+    ctx.progress(`  ${found.length === 0 ? "✔ passed" : `✖ ${found.length} finding(s)`} (${Date.now() - t0} ms)`);
+  };
+
+  try {
+    ctx.progress(`preparing ${options.api} at ${options.baseUrl}`);
+    ctx.probes = await profile.prepare(ctx);
+    for (const check of [...profile.flows, ...probeChecks(profile)]) await runCheck(check);
+  } catch (error) {
+    if (!(error instanceof BudgetExhausted)) throw error;
+    ctx.notes.push(`Stopped early: ${error.message}. Raise --max-requests to run every check.`);
+  } finally {
+    ctx.progress("cleaning up what the run created");
+    await ctx.cleanup.run();
+  }
+  try {
+    await runCheck(lastProbe);
+  } catch (error) {
+    if (!(error instanceof BudgetExhausted)) throw error;
+    ctx.notes.push(`Rate-limit probe stopped: ${error.message}.`);
+  }
+  for (const check of passiveChecks) await runCheck(check);
+
+  return {
+    tool: "connector-contracts",
+    api: options.api,
+    baseUrl: options.baseUrl,
+    runId: ctx.runId,
+    startedAt: new Date(started).toISOString(),
+    durationMs: Date.now() - started,
+    options: { readOnly: options.readOnly, rateLimit: options.rateLimit, destructive: options.destructive, secondaryKey: Boolean(options.secondaryKey), maxRequests: options.maxRequests, requestsPerSecond: options.requestsPerSecond, only: options.only },
+    checks: results,
+    findings,
+    coverage: coverageOf(ctx),
+    requests: ctx.transport.requestCount,
+    leftBehind: ctx.cleanup.leftBehind,
+    notes: [...ctx.notes, ...ctx.cleanup.problems, ...(input.signal?.aborted ? ["The run was interrupted; what it created was cleaned up."] : [])],
+  };
+}
+
+async function assertReachable(options: RunOptions): Promise<void> {
+  try {
+    await options.fetch(options.baseUrl, { method: "GET", signal: AbortSignal.timeout(Math.min(options.timeoutMs, 10_000)) });
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause?.code;
+    throw new ConnectionError(`Cannot reach ${options.baseUrl}${cause ? ` (${cause})` : ""}: ${(error as Error).message}`);
+  }
+}
