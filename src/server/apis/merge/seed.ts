@@ -1,0 +1,19 @@
+import type { Sql } from "../../db/database.js";
+import { readFixture } from "../../fixtures.js";
+import type { Catalogue } from "./catalogue.js";
+import { resolveConnectorInputs, type ConnectorInput } from "./connectorInputs.js";
+import type { MergeStore } from "./store.js";
+
+type ToolPackFixture = { id: string; accountId: string; name: string; description: string; connectors: ConnectorInput[] };
+
+/**
+ * fixtures/merge/tool_packs.json, through the same path as a create (M2), so a fixture naming an
+ * unknown connector or tool fails the start instead of seeding a pack the API could not make.
+ */
+export async function seedMerge(sql: Sql, store: MergeStore, catalogue: Catalogue): Promise<void> {
+  for (const { id, accountId, name, description, connectors } of readFixture<ToolPackFixture[]>("merge", "tool_packs")) {
+    const changes = resolveConnectorInputs(catalogue, connectors, `fixtures/merge/tool_packs.json ${id}`);
+    await store.createToolPack(sql, accountId, { name, description }, id);
+    await store.applyConnectorChanges(sql, accountId, id, changes, "replace");
+  }
+}
