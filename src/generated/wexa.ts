@@ -195,8 +195,8 @@ export interface paths {
         put?: never;
         /**
          * pause executeflow
-         * @description Pauses a started execution (`running`, or started and still `ready` in the moment before
-         *     its agents begin) until W10 resumes it. Any other status is a 409. The body repeats the
+         * @description Pauses a `running` execution until W10 resumes it; the simulated clock stops for it
+         *     ([ours]). Any other status is a 409. The body repeats the
          *     project and the execution; they must equal the query's and the path's, else 400.
          *     (The SDK sends neither body nor query; the docs are the contract.)
          *     Sources: apis.md W9 [doc, sdk].
@@ -410,7 +410,10 @@ export interface components {
             executed_by: string;
             /** @description The goal the agents work towards. */
             goal: string;
-            /** @description The agentflow's input variables, free-form; `{}` when it takes none. */
+            /**
+             * @description The agentflow's input variables, free-form; `{}` when it takes none. On the reference
+             *     server, `simulate_failure: true` makes the simulated execution end `failed` ([ours]).
+             */
             input_variables: {
                 [key: string]: unknown;
             };

@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import type { ApiName } from "../../contracts/apiNames.js";
 import type { Sql } from "../db/database.js";
 import type { ApiError, FieldProblem } from "./apiError.js";
-import type { Account } from "./authentication.js";
+import type { Account, AuthFailure } from "./authentication.js";
 import type { ValidRequest } from "./requestValidation.js";
 
 /** What a handler gets: the validated request, the caller's account and a request-scoped logger. */
@@ -59,6 +59,8 @@ export type ApiModule = {
    * (a path id that is not well-formed). Undefined keeps the generic message.
    */
   describeValidationError?: (operationId: string, problems: readonly FieldProblem[], status: 400 | 404) => string | undefined;
+  /** This API's own wording of a 401 (missing, malformed or unknown credential). */
+  describeAuthFailure?: (failure: AuthFailure) => string;
   devKeys: readonly DevKey[];
   /** Tables that hold this API's state, emptied by a reset. */
   tables: readonly string[];

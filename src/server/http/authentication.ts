@@ -1,7 +1,6 @@
 import type { Request } from "express";
 import type { ApiName } from "../../contracts/apiNames.js";
 import type { OpenApiDocument } from "../../contracts/loadSpec.js";
-import { unauthorized } from "./apiError.js";
 
 /** Who is calling: the account a key belongs to. Every resource is scoped to one account. */
 export type Account = { api: ApiName; accountId: string; label: string };
@@ -11,7 +10,19 @@ export type KeyRegistry = ReadonlyMap<string, Account>;
 /** The account of operations that have no security (EvalStudio: the vendor's server has no auth). */
 export const PUBLIC_ACCOUNT_ID = "public";
 
-type CredentialReader = (req: Request) => string | undefined;
+/** Why a request was refused: no credential, one in the wrong form, or one nobody was issued. */
+export type AuthFailure = "missing" | "malformed" | "unknown";
+
+/** What a request carries for one scheme: nothing, something unusable, or a credential to look up. */
+type CredentialReading = { kind: "absent" } | { kind: "malformed" } | { kind: "credential"; value: string };
+type CredentialReader = (req: Request) => CredentialReading;
+
+/** The 401 the router answers; `failure` lets an API word it as its vendor does. */
+export class AuthenticationError extends Error {
+  constructor(readonly failure: AuthFailure) {
+    super(failure === "missing" ? "Missing API key." : failure === "malformed" ? "Malformed API key." : "Invalid API key.");
+  }
+}
 
 /**
  * Reads the credential the way the contract's security scheme says, and maps it to an account.
@@ -27,17 +38,21 @@ export function createAuthenticator(api: ApiName, spec: OpenApiDocument, keys: K
   return function authenticate(req: Request, security: ReadonlyArray<Record<string, unknown>>): Account {
     const required = security.filter((r) => Object.keys(r).length > 0);
     if (required.length === 0) return publicAccount;
-    let sawCredential = false;
+    let failure: AuthFailure = "missing";
     for (const requirement of required) {
       for (const schemeName of Object.keys(requirement)) {
-        const credential = readers.get(schemeName)?.(req);
-        if (credential === undefined) continue;
-        sawCredential = true;
-        const account = keys.get(credential);
+        const reading = readers.get(schemeName)?.(req) ?? { kind: "absent" };
+        if (reading.kind === "absent") continue;
+        if (reading.kind === "malformed") {
+          failure = failure === "unknown" ? failure : "malformed";
+          continue;
+        }
+        const account = keys.get(reading.value);
         if (account) return account;
+        failure = "unknown";
       }
     }
-    throw unauthorized(sawCredential ? "Invalid API key." : "Missing API key.");
+    throw new AuthenticationError(failure);
   };
 }
 
@@ -46,14 +61,18 @@ function credentialReader(scheme: Record<string, string>): CredentialReader {
     const header = scheme.name!.toLowerCase();
     return (req) => {
       const value = req.headers[header];
-      return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
+      if (value === undefined) return { kind: "absent" };
+      if (typeof value !== "string" || value.trim() === "" || /\s/.test(value.trim())) return { kind: "malformed" };
+      return { kind: "credential", value: value.trim() };
     };
   }
   if (scheme.type === "http" && scheme.scheme?.toLowerCase() === "bearer") {
     // RFC 6750 §2.1: `Authorization: Bearer <token>`; the scheme name is case-insensitive (RFC 9110 §11.1).
     return (req) => {
-      const match = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i.exec(req.headers.authorization ?? "");
-      return match?.[1];
+      const header = req.headers.authorization;
+      if (header === undefined) return { kind: "absent" };
+      const match = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i.exec(header);
+      return match ? { kind: "credential", value: match[1]! } : { kind: "malformed" };
     };
   }
   throw new Error(`Unsupported security scheme ${JSON.stringify(scheme)}`);

@@ -5,7 +5,7 @@ import { SpecSchemaValidator, formatAjvErrors } from "../../contracts/schemaVali
 import type { ServerConfig } from "../config.js";
 import { ApiError, badRequest, internalError, notFound, tooManyRequests } from "./apiError.js";
 import type { ApiModule, OperationHandler, OperationResponse } from "./apiModule.js";
-import { createAuthenticator, type Account } from "./authentication.js";
+import { AuthenticationError, createAuthenticator, type Account } from "./authentication.js";
 import { operationTable, type OperationSpec } from "../../contracts/operationTable.js";
 import type { RateLimiter } from "./rateLimiter.js";
 import { createRequestValidators } from "./requestValidation.js";
@@ -39,7 +39,7 @@ export function createApiRouter(options: ApiRouterOptions): Router {
     const validate = validatorFor(operation);
     const security = (operation.operation.security ?? spec.security ?? []) as Array<Record<string, unknown>>;
     router[operation.method](operation.expressPath, async function handleOperation(req: Request, res: Response) {
-      const account = authenticate(req, security);
+      const account = authenticateWithApiWording(module, () => authenticate(req, security));
       await enforceRateLimit(options.rateLimiter, account, operation);
       const valid = validateWithApiWording(module, operation, () =>
         validate({ params: req.params, query: req.query as Record<string, unknown>, body: req.body, hasBody: req.body !== undefined }),
@@ -66,6 +66,15 @@ async function enforceRateLimit(rateLimiter: RateLimiter | undefined, account: A
   if (!rateLimiter) return;
   const { allowed } = await rateLimiter(`${account.accountId}:${operation.operationId}`);
   if (!allowed) throw tooManyRequests("Too many requests");
+}
+
+function authenticateWithApiWording(module: ApiModule, run: () => Account): Account {
+  try {
+    return run();
+  } catch (error) {
+    if (!(error instanceof AuthenticationError)) throw error;
+    throw new ApiError(401, module.describeAuthFailure?.(error.failure) ?? error.message);
+  }
 }
 
 function validateWithApiWording<T>(module: ApiModule, operation: OperationSpec, run: () => T): T {
