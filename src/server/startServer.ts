@@ -59,9 +59,13 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
       (closing ??= (async () => {
         simulation.stop();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        // A keep-alive connection turns idle once its in-flight answer is sent: close it then,
+        // not after keepAliveTimeout. Anything still busy after 10 s is cut.
+        const sweep = setInterval(() => server.closeIdleConnections(), 25);
         server.closeIdleConnections();
         const force = setTimeout(() => server.closeAllConnections(), 10_000);
         await closed;
+        clearInterval(sweep);
         clearTimeout(force);
         await simulation.idle();
         await redis?.quit().catch(() => undefined);

@@ -1,18 +1,15 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
+import { inject } from "vitest";
 
 /** A database a test server can run on, with its own empty state. */
 export type TestDatabase = { name: "pglite" | "postgres"; databaseUrl?: string; drop: () => Promise<void> };
 
-/** The machine's PostgreSQL, when the environment names one (.ci/run sets DATABASE_URL). */
-export const POSTGRES_URL = process.env.DATABASE_URL;
+/** The real PostgreSQL found by test/support/globalDatabase.ts (DATABASE_URL, or a testcontainers one), if any. */
+export const POSTGRES_URL = inject("postgresUrl") || undefined;
 
 /** The databases every storage test runs against: PGlite always, PostgreSQL when there is one. */
 export const DATABASE_TARGETS: Array<"pglite" | "postgres"> = POSTGRES_URL ? ["pglite", "postgres"] : ["pglite"];
-
-if (!POSTGRES_URL) {
-  console.warn("[test databases] DATABASE_URL is not set: storage tests run on PGlite only (.ci/run sets it to the machine's PostgreSQL).");
-}
 
 /**
  * An empty database for one test server. On PostgreSQL each gets its own schema (through the
