@@ -1,4 +1,5 @@
 import type { TestProject } from "vitest/node";
+import { describeUrl } from "../../src/server/db/database.js";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -14,7 +15,7 @@ declare module "vitest" {
  */
 export default async function findPostgres(project: TestProject) {
   if (process.env.DATABASE_URL) {
-    console.info(`[test databases] PostgreSQL from DATABASE_URL (${redact(process.env.DATABASE_URL)}) and PGlite`);
+    console.info(`[test databases] PostgreSQL from DATABASE_URL (${describeUrl(process.env.DATABASE_URL)}) and PGlite`);
     project.provide("postgresUrl", process.env.DATABASE_URL);
     return;
   }
@@ -30,15 +31,5 @@ export default async function findPostgres(project: TestProject) {
         "the storage tests run on PGlite only. Set DATABASE_URL=postgres://… to add PostgreSQL.",
     );
     project.provide("postgresUrl", "");
-  }
-}
-
-function redact(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = "****";
-    return u.toString();
-  } catch {
-    return "unparseable URL";
   }
 }
