@@ -66,7 +66,8 @@ export interface paths {
          * List templates
          * @description The account's templates: the importable objects (Contacts, Companies, ...), each with its
          *     columns and validation rules. Templates belong to the account, not to a source. Pass the
-         *     chosen slugs as `templates` when creating a migration.
+         *     chosen slugs as `templates` when creating a migration. Only active templates are listed,
+         *     the same ones V4 answers and V1 accepts ([ours]: the docs say so of V4 only).
          *
          *     Sources: docs.vern.so guide "List templates" [doc]; apis.md V3.
          */
@@ -136,7 +137,9 @@ export interface paths {
          *     `credentials` are written to a secured vault and never returned, persisted on the
          *     connection row, or placed in the agent thread; they can also be supplied later, when a run
          *     asks for them (submit credentials). Omitting `profile_id` uses the request's default
-         *     profile; `null` binds the connection to the workbook itself.
+         *     profile; `null` binds the connection to the workbook itself. The profile name `workbook`
+         *     is therefore reserved: V5 and V7 read `profile_id=workbook` as the workbook binding, so V6
+         *     treats `profile_id: "workbook"` as `null` too ([ours]).
          *
          *     Sources: seed 003 [doc]; apis.md V6.
          */

@@ -3,14 +3,14 @@ import type { ApiModule } from "../http/apiModule.js";
 import type { ApiDeps } from "./apiDeps.js";
 import { createWexaApi } from "./wexa/index.js";
 import { createMergeApi } from "./merge/index.js";
-// import { createVernApi } from "./vern/index.js";
+import { createVernApi } from "./vern/index.js";
 import { createEvalstudioApi } from "./evalstudio/index.js";
 
 /** Each API's module factory; the order is the order of the banner and of /__admin. */
 const FACTORIES: Partial<Record<ApiName, (deps: ApiDeps) => ApiModule>> = {
   wexa: createWexaApi,
   merge: createMergeApi,
-  // vern: createVernApi,
+  vern: createVernApi,
   evalstudio: createEvalstudioApi,
 };
 

@@ -1,0 +1,36 @@
+import { readDevKeys } from "../../fixtures.js";
+import { asHandlerTable, type ApiModule } from "../../http/apiModule.js";
+import type { ApiDeps } from "../apiDeps.js";
+import { VernCatalog } from "./catalog.js";
+import { ConnectionStore } from "./connectionStore.js";
+import type { VernContext } from "./context.js";
+import { describeVernValidation, vernErrorBody } from "./errors.js";
+import { vernHandlers } from "./handlers.js";
+import { MigrationStore } from "./migrationStore.js";
+import { createRunSimulation } from "./runSimulation.js";
+import { RunStore } from "./runStore.js";
+import { seedVern } from "./seed.js";
+
+/** Vern: migrations, their live API source connection, and runs of a simulated managed agent. */
+export function createVernApi(deps: ApiDeps): ApiModule {
+  const context: VernContext = {
+    database: deps.database,
+    catalog: VernCatalog.fromFixtures(),
+    migrations: new MigrationStore(),
+    connections: new ConnectionStore(deps.vault),
+    runs: new RunStore(),
+    stepMs: deps.config.simulationStepMs,
+  };
+  return {
+    api: "vern",
+    handlers: asHandlerTable(vernHandlers(context)),
+    errorBody: vernErrorBody,
+    describeValidationError: describeVernValidation,
+    // The docs: 401 "API key missing or invalid"; the contract's example says "Invalid API key".
+    describeAuthFailure: (failure) => (failure === "missing" ? "API key missing" : "Invalid API key"),
+    devKeys: readDevKeys("vern"),
+    tables: ["vern_runs", "vern_source_connections", "vern_migrations"],
+    seed: (sql) => seedVern(sql, context),
+    advance: createRunSimulation(context),
+  };
+}
