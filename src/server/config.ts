@@ -17,6 +17,8 @@ export type ServerConfig = Readonly<{
   vaultKey: Buffer;
   vaultKeyIsDevelopmentDefault: boolean;
   redisUrl: string | undefined;
+  /** Prefix of every Redis key the server writes (separate deployments, or test runs, on one Redis). */
+  redisKeyPrefix: string;
   /** Per API: requests allowed per key per operation in each window; absent = no limit. */
   rateLimits: Readonly<Partial<Record<ApiName, RateLimitConfig>>>;
   /** How long each simulated step of a Vern run or Wexa execution takes. */
@@ -37,7 +39,7 @@ type Env = Record<string, string | undefined>;
  * Turns the environment (and flags already merged into it by the entry point) into one frozen,
  * validated configuration. Nothing else in the server reads process.env.
  *
- * PORT, HOST, CC_API, DATABASE_URL, PGLITE_DIR, VAULT_KEY (base64 or hex, 32 bytes), REDIS_URL,
+ * PORT, HOST, CC_API, DATABASE_URL, PGLITE_DIR, VAULT_KEY (base64 or hex, 32 bytes), REDIS_URL, REDIS_KEY_PREFIX,
  * VERN_RATE_LIMIT (requests/minute, 0 = off), MERGE_RATE_LIMIT, SIM_STEP_MS, CONNECTOR_TIMEOUT_MS,
  * LOG_LEVEL, RESPONSE_VALIDATION, BODY_LIMIT_BYTES.
  */
@@ -53,6 +55,7 @@ export function loadConfig(env: Env, overrides: Partial<ServerConfig> = {}): Ser
     vaultKey,
     vaultKeyIsDevelopmentDefault: !env.VAULT_KEY,
     redisUrl: env.REDIS_URL || undefined,
+    redisKeyPrefix: env.REDIS_KEY_PREFIX || "cc",
     rateLimits: rateLimits(env),
     simulationStepMs: int(env.SIM_STEP_MS, 500, "SIM_STEP_MS", 1, 3_600_000),
     connectorTimeoutMs: int(env.CONNECTOR_TIMEOUT_MS, 30_000, "CONNECTOR_TIMEOUT_MS", 1, 600_000),

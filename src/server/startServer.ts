@@ -42,7 +42,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     const rateLimiters: Record<string, RateLimiter> = {};
     for (const module of modules) {
       const limit = config.rateLimits[module.api];
-      if (limit) rateLimiters[module.api] = createRateLimiter(module.api, limit, redis);
+      if (limit) rateLimiters[module.api] = createRateLimiter(module.api, limit, redis, config.redisKeyPrefix);
     }
     const { app, mountPaths } = createApp({ config, database, logger, modules, rateLimiters });
     const server = app.listen(config.port, config.host);

@@ -1,10 +1,12 @@
 import type { ApiName } from "../../contracts/apiNames.js";
 import type { ApiProfile } from "../profile.js";
 import { evalstudioProfile } from "./evalstudio.js";
+import { mergeProfile } from "./merge.js";
 
 /** Each API's profile: how to make what the probes need, and its stateful flows. */
 const PROFILES: Partial<Record<ApiName, ApiProfile>> = {
   evalstudio: evalstudioProfile,
+  merge: mergeProfile,
 };
 
 export function profileFor(api: ApiName): ApiProfile {

@@ -11,8 +11,8 @@ export type RateLimiter = (key: string) => Promise<{ allowed: boolean; msBeforeN
  * endpoint"). With a Redis client the count is shared by every server process; if Redis fails,
  * an in-memory limiter stands in so the API keeps answering.
  */
-export function createRateLimiter(api: ApiName, config: RateLimitConfig, redis?: Redis): RateLimiter {
-  const options = { keyPrefix: `cc-rate:${api}`, points: config.limit, duration: config.windowMs / 1000 };
+export function createRateLimiter(api: ApiName, config: RateLimitConfig, redis?: Redis, keyPrefix = "cc"): RateLimiter {
+  const options = { keyPrefix: `${keyPrefix}-rate:${api}`, points: config.limit, duration: config.windowMs / 1000 };
   const memory = new RateLimiterMemory(options);
   const limiter: RateLimiterAbstract = redis
     ? new RateLimiterRedis({ ...options, storeClient: redis, insuranceLimiter: memory, useRedisPackage: false })
