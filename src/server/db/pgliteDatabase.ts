@@ -1,3 +1,4 @@
+import { mkdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
 import type { Database, Sql } from "./database.js";
 
@@ -6,6 +7,8 @@ import type { Database, Sql } from "./database.js";
  * PGlite has a single connection, so queries run one at a time; a transaction holds it.
  */
 export async function openPgliteDatabase(dataDir?: string): Promise<Database> {
+  // PGlite makes only the last directory of the path; a fresh checkout has no .data/ yet.
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
   const pglite = await PGlite.create(dataDir ? { dataDir } : {});
   const sql: Sql = {
     async query(text, params) {
