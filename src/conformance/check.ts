@@ -16,3 +16,6 @@ export type Check = {
   skipReason?: (ctx: CheckContext) => string | undefined;
   run: (ctx: CheckContext) => Promise<Finding[]>;
 };
+
+/** Thrown by a check that finds, once running, that it has nothing to test here; reported as skipped with the reason. */
+export class CheckSkipped extends Error {}

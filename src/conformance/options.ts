@@ -18,6 +18,11 @@ export type RunOptions = {
   langgraphUrl?: string;
   /** The assistant (graph name or id) on that server. */
   langgraphAssistant: string;
+  /**
+   * Ids of the deployment's own data that the API gives no way to create, by "<api>.<name>"
+   * (e.g. "wexa.projectID", "wexa.connectorID", "wexa.agentflowID"); each profile documents its names.
+   */
+  fixtures?: Record<string, string>;
   maxRequests: number;
   requestsPerSecond: number;
   /** Upper bound of the rate-limit burst. */

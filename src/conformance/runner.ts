@@ -1,4 +1,5 @@
-import type { Check } from "./check.js";
+import type { ApiName } from "../contracts/apiNames.js";
+import { CheckSkipped, type Check } from "./check.js";
 import { lastProbe, passiveChecks, probeChecks } from "./checks/index.js";
 import { CheckContext } from "./context.js";
 import { coverageOf } from "./coverage.js";
@@ -39,6 +40,11 @@ export async function runConformance(input: RunInput): Promise<Report> {
       found = await check.run(ctx);
     } catch (error) {
       if (error instanceof BudgetExhausted) throw error;
+      if (error instanceof CheckSkipped) {
+        results.push({ check: check.name, description: check.description, status: "skipped", findings: 0, reason: error.message, durationMs: Date.now() - t0 });
+        ctx.progress(`  – skipped: ${error.message}`);
+        return;
+      }
       found = [ctx.finding({
         check: check.name, what: "crashed", title: `${check.name} could not complete: ${(error as Error).message}`,
         expected: "answers the check can follow", received: String((error as Error).stack ?? error).slice(0, 1_000), source: check.source,
@@ -85,11 +91,18 @@ export async function runConformance(input: RunInput): Promise<Report> {
   };
 }
 
+/** The names of every check a run of this API may run, in run order (the CLI validates --only with it). */
+export function checkNamesFor(api: ApiName): string[] {
+  const profile = profileFor(api);
+  return [...profile.flows, ...probeChecks(profile), lastProbe, ...passiveChecks].map((check) => check.name);
+}
+
 async function assertReachable(options: RunOptions): Promise<void> {
   try {
     await options.fetch(options.baseUrl, { method: "GET", signal: AbortSignal.timeout(Math.min(options.timeoutMs, 10_000)) });
   } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause?.code;
-    throw new ConnectionError(`Cannot reach ${options.baseUrl}${cause ? ` (${cause})` : ""}: ${(error as Error).message}`);
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    const why = cause?.code ?? cause?.message;
+    throw new ConnectionError(`Cannot reach ${options.baseUrl}${why ? ` (${why})` : ""}: ${(error as Error).message}`);
   }
 }

@@ -26,12 +26,13 @@ export const notFound: Check = {
         if (!unknown) continue;
         const known = probe?.pathParams?.[parameter.name];
         const body = known !== undefined ? replaceValue(probe?.body, known, unknown) : probe?.body;
+        const query = known !== undefined ? (replaceValue(probe?.query, known, unknown) as Record<string, string> | undefined) : probe?.query;
         if (operation.requestBody?.required && body === undefined) continue;
         const answer = await ctx.send({
           sentBy: this.name,
           operationId: operation.operationId,
           pathParams: { ...probe?.pathParams, [parameter.name]: unknown },
-          query: probe?.query,
+          query,
           body,
         });
         if (answer.status === 404) continue;
@@ -47,7 +48,7 @@ export const notFound: Check = {
   },
 };
 
-/** The body with top-level fields that repeated the path's id changed to the unknown one (Wexa repeats ids). */
+/** The body or query with top-level fields that repeated the path's id changed to the unknown one (Wexa repeats ids, and requires the copies to agree). */
 function replaceValue(body: unknown, from: string, to: string): unknown {
   if (!body || typeof body !== "object" || Array.isArray(body)) return body;
   return Object.fromEntries(Object.entries(body).map(([k, v]) => [k, v === from ? to : v]));

@@ -1,4 +1,4 @@
-import type { Check } from "../check.js";
+import { CheckSkipped, type Check } from "../check.js";
 import type { Finding } from "../types.js";
 
 /** A deleted resource is gone: reading or deleting it again is a 404 (RFC 9110 §9.3.5). */
@@ -11,7 +11,9 @@ export function useAfterFree(disposable: NonNullable<import("../profile.js").Api
     skipReason: (ctx) => (!disposable ? "the API has no resource the suite may delete" : ctx.options.readOnly ? "read-only run" : undefined),
     async run(ctx) {
       const findings: Finding[] = [];
-      for (const resource of await disposable!(ctx)) {
+      const resources = await disposable!(ctx);
+      if (resources.length === 0) throw new CheckSkipped("nothing the suite may delete here (--destructive allows deleting an existing resource)");
+      for (const resource of resources) {
         const removed = await ctx.send({ sentBy: this.name, ...resource.remove });
         if (removed.status >= 300) {
           findings.push(ctx.finding({

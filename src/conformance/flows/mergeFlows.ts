@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { Check } from "../check.js";
 import type { Answer, CheckContext } from "../context.js";
-import { field, FlowFindings } from "./flowAssertions.js";
+import { asInferred, field, FlowFindings } from "./flowAssertions.js";
 import {
-  asInferred, createPack, expectConnectors, expectFields, expectRejected, otherConnector, pagesOf, queryOfLink, readConnectors, resultsOf,
+  createPack, expectConnectors, expectFields, expectRejected, otherConnector, pagesOf, queryOfLink, readConnectors, resultsOf,
   workingConnectors, type ConnectorInput, type Want,
 } from "./mergeSupport.js";
 

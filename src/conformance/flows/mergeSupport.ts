@@ -1,6 +1,6 @@
 import type { components } from "../../generated/merge.js";
 import type { Answer, CheckContext } from "../context.js";
-import { field, type FlowFindings } from "./flowAssertions.js";
+import { asInferred, field, type FlowFindings } from "./flowAssertions.js";
 
 export type AuthScope = components["schemas"]["AuthScope"];
 export type ConnectorInput = components["schemas"]["ToolPackConnectorInput"];
@@ -181,16 +181,6 @@ export function expectFields(f: FlowFindings, step: string, answer: Answer, want
 }
 
 /** Runs assertions whose rule the contract marks [ours]: their findings get basis "inferred". */
-export function asInferred<T>(f: FlowFindings, assert: () => T): T {
-  const before = f.findings.length;
-  const mark = () => {
-    for (const finding of f.findings.slice(before)) finding.basis = "inferred";
-  };
-  const result = assert();
-  if (result instanceof Promise) return result.finally(mark) as T;
-  mark();
-  return result;
-}
 
 /** A 400 with the contract's error body (`code: bad_request` and the offending fields): all [ours]. */
 export function expectRejected(f: FlowFindings, step: string, answer: Answer): boolean {
