@@ -1,0 +1,28 @@
+// `connector-contracts` (bin/connector-contracts.mjs) and `npm run conformance --`: the only place
+// that touches the process — arguments, environment, streams, Ctrl-C and the exit code.
+import { EXIT } from "./exitCodes.js";
+import { runCli } from "./program.js";
+
+const interruptListeners = new Set<() => void>();
+let interrupts = 0;
+process.on("SIGINT", () => {
+  interrupts += 1;
+  if (interrupts > 1 || interruptListeners.size === 0) {
+    process.stderr.write("\nquitting at once: resources the run created may be left behind (their names start with cc-conformance-)\n");
+    process.exit(EXIT.interrupted);
+  }
+  for (const listener of interruptListeners) listener();
+});
+
+const code = await runCli(process.argv.slice(2), {
+  env: process.env,
+  stdout: (text) => void process.stdout.write(text),
+  stderr: (text) => void process.stderr.write(text),
+  color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+  onInterrupt: (listener) => {
+    interruptListeners.add(listener);
+    return () => interruptListeners.delete(listener);
+  },
+});
+// Exit explicitly: keep-alive sockets to the deployment must not hold the process open.
+process.stdout.write("", () => process.exit(code));

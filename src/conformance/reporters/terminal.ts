@@ -1,0 +1,90 @@
+import type { CheckResult, Finding, Report } from "../types.js";
+import { BASIS_LABEL, findingsByCheck, formatDuration, operationLabel, plural, summarize } from "./summary.js";
+
+export type TerminalOptions = {
+  /** ANSI colours: only when writing to a TTY (and NO_COLOR is unset); the caller decides. */
+  color: boolean;
+  /** Longest expected/received text shown; the JSON and HTML reports keep all of it. */
+  maxValueLength?: number;
+};
+
+type Style = "bold" | "dim" | "red" | "green" | "yellow" | "cyan";
+const ANSI: Record<Style, [number, number]> = { bold: [1, 22], dim: [2, 22], red: [31, 39], green: [32, 39], yellow: [33, 39], cyan: [36, 39] };
+
+/** The summary printed at the end of a run: checks × status × findings, then each finding with its reproduction. */
+export function renderTerminal(report: Report, options: TerminalOptions): string {
+  const paint = (style: Style, text: string) => (options.color ? `\u001b[${ANSI[style][0]}m${text}\u001b[${ANSI[style][1]}m` : text);
+  const maxValue = options.maxValueLength ?? 800;
+  const summary = summarize(report);
+  const lines: string[] = [];
+
+  lines.push(paint("bold", `${report.api} conformance`) + `  ${report.baseUrl}`);
+  lines.push(paint("dim", `run ${report.runId} · ${report.startedAt} · ${formatDuration(report.durationMs)} · ${report.requests} requests`));
+  lines.push("");
+
+  const nameWidth = Math.max("CHECK".length, ...report.checks.map((c) => c.check.length));
+  const statusText: Record<CheckResult["status"], string> = { passed: "✔ passed", failed: "✖ failed", skipped: "– skipped" };
+  const statusStyle: Record<CheckResult["status"], Style> = { passed: "green", failed: "red", skipped: "yellow" };
+  lines.push(paint("bold", `${"CHECK".padEnd(nameWidth)}  ${"STATUS".padEnd(9)}  FINDINGS  TIME / REASON`));
+  for (const check of report.checks) {
+    const findings = check.status === "skipped" ? "-" : String(check.findings);
+    const last = check.status === "skipped" ? (check.reason ?? "") : formatDuration(check.durationMs);
+    lines.push(`${check.check.padEnd(nameWidth)}  ${paint(statusStyle[check.status], statusText[check.status].padEnd(9))}  ${findings.padStart(8)}  ${check.status === "skipped" ? paint("dim", last) : last}`);
+  }
+  lines.push("");
+  lines.push(
+    `${plural(summary.checks, "check")}: ${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped · ` +
+      `${plural(summary.findings, "finding")} (${plural(summary.errors, "error")}, ${plural(summary.warnings, "warning")}) · ` +
+      `coverage ${summary.observedResponses}/${summary.documentedResponses} documented responses observed`,
+  );
+
+  const groups = findingsByCheck(report);
+  if (groups.length > 0) {
+    lines.push("", paint("bold", `FINDINGS (${report.findings.length})`));
+    for (const group of groups) {
+      lines.push("", paint("bold", `${group.check} · ${plural(group.findings.length, "finding")}`));
+      for (const finding of group.findings) lines.push(...renderFinding(finding, paint, maxValue));
+    }
+  }
+
+  const undocumented = report.coverage.filter((row) => row.undocumented.length > 0);
+  if (undocumented.length > 0) {
+    lines.push("", paint("bold", "UNDOCUMENTED STATUSES SEEN"));
+    for (const row of undocumented) lines.push(`  ${row.ref.padEnd(4)} ${row.method} ${row.path}  ${paint("red", row.undocumented.join(", "))}`);
+  }
+  if (report.notes.length > 0) {
+    lines.push("", paint("bold", "NOTES"));
+    for (const note of report.notes) lines.push(`  - ${note}`);
+  }
+  if (report.leftBehind.length > 0) {
+    lines.push("", paint("bold", "LEFT BEHIND (the API has no way to delete these)"));
+    for (const resource of report.leftBehind) lines.push(`  - ${resource}`);
+  }
+
+  lines.push("");
+  lines.push(
+    summary.findings === 0
+      ? paint("green", `✔ no findings against ${report.api} at ${report.baseUrl}${report.notes.length > 0 ? " (in what ran: read the notes above)" : ""}`)
+      : paint("red", `✖ ${plural(summary.findings, "finding")} in ${plural(summary.failed, "check")}`),
+  );
+  return `${lines.join("\n")}\n`;
+}
+
+function renderFinding(finding: Finding, paint: (style: Style, text: string) => string, maxValue: number): string[] {
+  const label = (name: string) => paint("dim", `    ${name.padEnd(10)} `);
+  const field = (name: string, value: string, shorten = true) => {
+    const shown = shorten && value.length > maxValue ? `${value.slice(0, maxValue)}… (shortened; the JSON and HTML reports have it all)` : value;
+    const [first = "", ...rest] = shown.split("\n");
+    return [label(name) + first, ...rest.map((line) => `${" ".repeat(15)}${line}`)];
+  };
+  const severity = finding.severity === "error" ? paint("red", "✖ error") : paint("yellow", "! warning");
+  return [
+    `  ${severity}  ${paint("bold", finding.title)}`,
+    ...field("operation", `${operationLabel(finding)} · ${BASIS_LABEL[finding.basis]}`),
+    ...field("expected", finding.expected),
+    ...field("received", finding.received),
+    ...(finding.curl ? field("reproduce", finding.curl, false) : []),
+    ...field("source", finding.source),
+    ...field("id", finding.id),
+  ];
+}
