@@ -154,7 +154,7 @@ export class CheckContext {
       received: this.redactor.redact(truncate(input.received, 2_000)),
       source: input.source,
       exchange,
-      curl: exchange ? curlFor(exchange, envNameFor(this.api)) : undefined,
+      curl: exchange ? curlFor(exchange, this.options.credentialEnv ?? envNameFor(this.api)) : undefined,
     };
   }
 

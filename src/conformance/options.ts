@@ -6,6 +6,8 @@ export type RunOptions = {
   baseUrl: string;
   /** The key the suite works with (none for EvalStudio). */
   primaryKey?: string;
+  /** The environment variable curl lines in the report refer to for the key (default CC_<API>_KEY). */
+  credentialEnv?: string;
   /** A second key of another account: enables the cross-key isolation check. */
   secondaryKey?: string;
   /** Send no writes at all: only GETs against what already exists. */

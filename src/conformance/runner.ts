@@ -29,7 +29,9 @@ export async function runConformance(input: RunInput): Promise<Report> {
   const runCheck = async (check: Check) => {
     if (!wanted(check)) return;
     const reason = check.skipReason?.(ctx);
-    if (reason || input.signal?.aborted) {
+    // After Ctrl-C nothing more is sent, but passive checks still read what was recorded.
+    const aborted = input.signal?.aborted && check.phase !== "passive";
+    if (reason || aborted) {
       results.push({ check: check.name, description: check.description, status: "skipped", findings: 0, reason: reason ?? "run aborted", durationMs: 0 });
       return;
     }

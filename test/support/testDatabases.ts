@@ -5,8 +5,19 @@ import { inject } from "vitest";
 /** A database a test server can run on, with its own empty state. */
 export type TestDatabase = { name: "pglite" | "postgres"; databaseUrl?: string; drop: () => Promise<void> };
 
-/** The real PostgreSQL found by test/support/globalDatabase.ts (DATABASE_URL, or a testcontainers one), if any. */
-export const POSTGRES_URL = inject("postgresUrl") || undefined;
+/**
+ * The real PostgreSQL found by test/support/globalDatabase.ts (DATABASE_URL, or a testcontainers
+ * one), if any; outside vitest (bench scripts), DATABASE_URL itself.
+ */
+export const POSTGRES_URL = providedPostgresUrl() || process.env.DATABASE_URL || undefined;
+
+function providedPostgresUrl(): string | undefined {
+  try {
+    return inject("postgresUrl");
+  } catch {
+    return undefined;
+  }
+}
 
 /** The databases every storage test runs against: PGlite always, PostgreSQL when there is one. */
 export const DATABASE_TARGETS: Array<"pglite" | "postgres"> = POSTGRES_URL ? ["pglite", "postgres"] : ["pglite"];

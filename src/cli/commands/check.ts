@@ -103,6 +103,8 @@ export function checkConfigFrom(flags: CheckFlags, env: CliIo["env"]): CheckConf
       api: flags.api,
       baseUrl: flags.baseUrl,
       primaryKey: needsKey ? credentials.primary : undefined,
+      // Curl lines name the variable the user chose; only a conventional name (a key pasted by mistake is not repeated).
+      credentialEnv: flags.keyEnv && /^[A-Z_][A-Z0-9_]*$/.test(flags.keyEnv) ? flags.keyEnv : undefined,
       secondaryKey: needsKey ? credentials.secondary : undefined,
       readOnly: flags.readOnly ?? false,
       rateLimit: flags.rateLimit ?? false,
