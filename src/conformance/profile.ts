@@ -5,8 +5,12 @@ import type { CheckContext } from "./context.js";
 /** A request the generic checks can aim at an operation: real path parameters and a valid body. */
 export type Probe = { operationId: string; pathParams?: Record<string, string>; query?: Record<string, string>; body?: unknown };
 
-/** A resource the suite made that another key must not see (RFC 9110 §15.5.5: 404 for it). */
-export type OwnedResource = { label: string; read: Probe };
+/**
+ * A resource the suite made that another key must not see (RFC 9110 §15.5.5: 404 for it): not by
+ * reading it (`read`), not by changing it (`write`, a request that would change nothing if it
+ * wrongly succeeded), and not in any list the other key can read (its `id`).
+ */
+export type OwnedResource = { label: string; read: Probe; id?: string; write?: Probe };
 
 /** A resource made to be deleted, then looked for again (use after free). */
 export type DisposableResource = { label: string; read: Probe; remove: Probe };

@@ -5,6 +5,7 @@ import { CheckContext } from "./context.js";
 import { coverageOf } from "./coverage.js";
 import { DEFAULT_OPTIONS, type RunOptions } from "./options.js";
 import { profileFor } from "./flows/index.js";
+import type { ApiProfile } from "./profile.js";
 import { BudgetExhausted } from "./transport.js";
 import type { CheckResult, Finding, Report } from "./types.js";
 
@@ -59,8 +60,9 @@ export async function runConformance(input: RunInput): Promise<Report> {
 
   try {
     ctx.progress(`preparing ${options.api} at ${options.baseUrl}`);
-    ctx.probes = await profile.prepare(ctx);
-    for (const check of [...profile.flows, ...probeChecks(profile)]) await runCheck(check);
+    if (await prepare(ctx, profile, results, findings)) {
+      for (const check of [...profile.flows, ...probeChecks(profile)]) await runCheck(check);
+    }
   } catch (error) {
     if (!(error instanceof BudgetExhausted)) throw error;
     ctx.notes.push(`Stopped early: ${error.message}. Raise --max-requests to run every check.`);
@@ -91,6 +93,31 @@ export async function runConformance(input: RunInput): Promise<Report> {
     leftBehind: ctx.cleanup.leftBehind,
     notes: [...ctx.notes, ...ctx.cleanup.problems, ...(input.signal?.aborted ? ["The run was interrupted; what it created was cleaned up."] : [])],
   };
+}
+
+/**
+ * Makes what the probes need. When the deployment answers setup requests in a way the suite
+ * cannot follow (an undocumented status, a body without an id), that is itself a finding: the
+ * flows and probes are skipped, and the passive checks still judge every answer recorded.
+ */
+async function prepare(ctx: CheckContext, profile: ApiProfile, results: CheckResult[], findings: Finding[]): Promise<boolean> {
+  const t0 = Date.now();
+  try {
+    ctx.probes = await profile.prepare(ctx);
+    return true;
+  } catch (error) {
+    if (error instanceof BudgetExhausted) throw error;
+    const last = ctx.transport.exchanges.at(-1);
+    findings.push(ctx.finding({
+      check: "setup", operationId: last?.operationId, what: "failed",
+      title: `The run could not set itself up: ${(error as Error).message}`,
+      expected: "the deployment answers the setup requests (creating or reading what the checks work on) as the contract documents",
+      received: (error as Error).message, source: "the API's contract (see the exchange)", exchange: last,
+    }));
+    results.push({ check: "setup", description: "Find or create what the checks work on", status: "failed", findings: 1, durationMs: Date.now() - t0 });
+    ctx.notes.push("Setup failed, so the flows and probes did not run; the passive checks judged what was recorded.");
+    return false;
+  }
 }
 
 /** The names of every check a run of this API may run, in run order (the CLI validates --only with it). */

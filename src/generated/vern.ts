@@ -343,6 +343,14 @@ export interface components {
              */
             run_id?: string;
         };
+        /**
+         * @description The 429 body, exactly as documented: `{"error": "Too many requests"}` [doc]. The shared
+         *     `Error` shape with the message fixed, so a validator can hold a server to it.
+         */
+        TooManyRequestsError: components["schemas"]["Error"] & {
+            /** @constant */
+            error?: "Too many requests";
+        };
         /** @description The body of create a migration. Closed ([ours]); every field is documented. */
         CreateMigrationRequest: {
             /** @description Display name for the migration, typically the customer's organization name. Required [doc]; an empty string counts as missing ([ours]). */
@@ -728,7 +736,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["Error"];
+                "application/json": components["schemas"]["TooManyRequestsError"];
             };
         };
         /** @description Server error; safe to retry idempotent requests. The message never echoes the request. */

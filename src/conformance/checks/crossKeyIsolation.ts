@@ -1,13 +1,16 @@
 import type { Check } from "../check.js";
+import type { CheckContext } from "../context.js";
+import type { OwnedResource } from "../profile.js";
 import type { Finding } from "../types.js";
 
 /**
  * A resource made with one key is a 404 for another account's key (apis.md: Merge "404 not_found
- * on resources that exist in the other environment"; Vern "a key sees only its migrations").
+ * on resources that exist in the other environment"; Vern "a key sees only its migrations"): it
+ * cannot read it, change it, or find it in a list.
  */
 export const crossKeyIsolation: Check = {
   name: "cross_key_isolation",
-  description: "Another key's resources are 404, not visible",
+  description: "Another key's resources are 404: not readable, not writable, not listed",
   source: "apis.md §1–§3 (per-key scoping); RFC 9110 §15.5.5",
   phase: "probe",
   skipReason: (ctx) =>
@@ -17,16 +20,59 @@ export const crossKeyIsolation: Check = {
   async run(ctx) {
     const findings: Finding[] = [];
     for (const resource of ctx.owned) {
-      const answer = await ctx.send({ sentBy: this.name, ...resource.read, auth: "secondary" });
-      if (answer.status === 404) continue;
-      const operation = ctx.operation(resource.read.operationId);
-      findings.push(ctx.finding({
-        check: this.name, operationId: operation.operationId, what: resource.label.replace(/\s+/g, "-"),
-        title: `${resource.label}, made with the primary key, answered ${answer.status} to the secondary key`,
-        expected: "404: another account's resource does not exist for this key", received: `${answer.status}: ${answer.text.slice(0, 300)}`,
-        source: this.source, basis: ctx.basisOf(operation, 404), exchange: answer.exchange,
-      }));
+      findings.push(...(await probeRead(ctx, this, resource)));
+      if (resource.write && !ctx.options.readOnly) findings.push(...(await probeWrite(ctx, this, resource)));
     }
+    findings.push(...(await probeLists(ctx, this)));
     return findings;
   },
 };
+
+async function probeRead(ctx: CheckContext, check: Check, resource: OwnedResource): Promise<Finding[]> {
+  const answer = await ctx.send({ sentBy: check.name, ...resource.read, auth: "secondary" });
+  if (answer.status === 404) return [];
+  const operation = ctx.operation(resource.read.operationId);
+  return [ctx.finding({
+    check: check.name, operationId: operation.operationId, what: slug(resource.label),
+    title: `${resource.label}, made with the primary key, answered ${answer.status} to the secondary key`,
+    expected: "404: another account's resource does not exist for this key", received: `${answer.status}: ${answer.text.slice(0, 300)}`,
+    source: check.source, basis: ctx.basisOf(operation, 404), exchange: answer.exchange,
+  })];
+}
+
+/** A write with the other key must not succeed (the request changes nothing even if it wrongly does). */
+async function probeWrite(ctx: CheckContext, check: Check, resource: OwnedResource): Promise<Finding[]> {
+  const answer = await ctx.send({ sentBy: check.name, ...resource.write!, auth: "secondary" });
+  if (answer.status >= 400 && answer.status < 500) return [];
+  const operation = ctx.operation(resource.write!.operationId);
+  return [ctx.finding({
+    check: check.name, operationId: operation.operationId, what: `write-${slug(resource.label)}`,
+    title: `${resource.label}, made with the primary key, accepted a ${operation.method.toUpperCase()} from the secondary key (${answer.status})`,
+    expected: "404: another account's resource cannot be changed", received: `${answer.status}: ${answer.text.slice(0, 300)}`,
+    source: check.source, basis: ctx.basisOf(operation, 404), exchange: answer.exchange,
+  })];
+}
+
+/** Every list the other key can read (no path parameters) must not mention the primary key's resources. */
+async function probeLists(ctx: CheckContext, check: Check): Promise<Finding[]> {
+  const ids = ctx.owned.flatMap((r) => (r.id ? [{ id: r.id, label: r.label }] : []));
+  if (ids.length === 0) return [];
+  const findings: Finding[] = [];
+  const lists = ctx.operations.filter((o) => o.method === "get" && !o.parameters.some((p) => p.in === "path" || (p.in === "query" && p.required)));
+  for (const operation of lists) {
+    const answer = await ctx.send({ sentBy: check.name, operationId: operation.operationId, auth: "secondary" });
+    const leaked = ids.find(({ id }) => answer.text.includes(id));
+    if (!leaked) continue;
+    findings.push(ctx.finding({
+      check: check.name, operationId: operation.operationId, what: `listed-${slug(leaked.label)}`,
+      title: `${operation.operationId} with the secondary key lists ${leaked.label} made with the primary key`,
+      expected: "lists show only the calling key's resources", received: `${answer.status}: the answer contains ${leaked.id}`,
+      source: check.source, exchange: answer.exchange,
+    }));
+  }
+  return findings;
+}
+
+function slug(label: string): string {
+  return label.replace(/\s+/g, "-");
+}

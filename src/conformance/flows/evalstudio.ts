@@ -116,6 +116,10 @@ export const evalstudioProfile: ApiProfile = {
           f.that(!messages.some((m) => (m as { content?: string }).content === "Hello, I need help with my order" && m.role === "user"), "E12 returns only new messages", invoked, "no echo of the request's messages", invoked.text.slice(0, 300));
         }
         const dead = await createConnector(ctx, projectId, "dead-agent", UNREACHABLE);
+        const deadTest = await ctx.send({ sentBy: this.name, operationId: "testConnector", pathParams: { projectId, id: dead } });
+        if (f.status(deadTest, 200, "E11 test an unreachable agent (HTTP 200 either way)")) {
+          f.that(field(deadTest, "success") === false && typeof field(deadTest, "error") === "string", "E11 reports the failure", deadTest, "success: false with an error", deadTest.text.slice(0, 300));
+        }
         const failed = await ctx.send({ sentBy: this.name, operationId: "invokeConnector", pathParams: { projectId, id: dead }, body: { messages: [{ role: "user", content: "hi" }] } });
         if (f.status(failed, 200, "E12 invoke an unreachable agent (HTTP 200 either way)")) {
           f.that(field(failed, "success") === false && typeof field(failed, "error") === "string", "E12 reports the failure", failed, "success: false with an error", failed.text.slice(0, 300));

@@ -62,7 +62,8 @@ export const mergeProfile: ApiProfile = {
 /** The pack and its connectors belong to the primary key: another account's key must get 404 for both. */
 function ownToolPack(ctx: CheckContext, id: string): void {
   ctx.owned.push(
-    { label: "a Merge tool pack", read: { operationId: "getToolPack", pathParams: { id } } },
+    // An empty PATCH changes nothing even if a faulty server accepts it from the other key.
+    { label: "a Merge tool pack", id, read: { operationId: "getToolPack", pathParams: { id } }, write: { operationId: "updateToolPack", pathParams: { id }, body: {} } },
     { label: "the connectors of a Merge tool pack", read: { operationId: "listToolPackConnectors", pathParams: { tool_pack_id: id } } },
   );
 }

@@ -177,6 +177,12 @@ async function pauseResumeAndCancel(ctx: CheckContext, f: FlowFindings, sentBy: 
   const resumed = await control(ctx, sentBy, "resumeExecution", execution);
   if (!f.status(resumed, 200, "W10 resume the paused execution")) return "done";
   f.that(field(resumed, "status") === "running", "W10 answers running", resumed, 'status "running"', show(field(resumed, "status")));
+  // The answer is not enough: the execution itself must be running again (or already done).
+  const afterResume = await readExecution(ctx, sentBy, execution.id);
+  if (f.status(afterResume, 200, "W12 after W10")) {
+    const state = field(afterResume, "status");
+    f.that(state === "running" || state === "completed" || state === "failed", "W12 after W10 shows the execution resumed", afterResume, 'status "running" (or finished since)', show(state));
+  }
   const cancelled = await control(ctx, sentBy, "cancelExecution", execution);
   if (cancelled.status === 409 && (await finishedOnItsOwn(ctx, sentBy, execution))) return "raced";
   if (!f.status(cancelled, 200, "W11 cancel the running execution")) return "done";

@@ -1,0 +1,127 @@
+import type { ApiName } from "../../../src/contracts/apiNames.js";
+import type { RunOptions } from "../../../src/conformance/options.js";
+import type { Fault, ProxiedRequest, ProxiedResponse, RawHeaders } from "./faultyServer.js";
+
+/**
+ * One deliberately broken server: the fault the proxy plants, and the check of the suite that
+ * must report it. `fault` is a factory, so a fault that keeps state starts afresh on every run.
+ */
+export type FaultCase = {
+  name: string;
+  api: ApiName;
+  /** What the broken server does, as a person would describe the bug. */
+  description: string;
+  /** The `check` of the finding that proves the suite caught it. */
+  expectedCheck: string;
+  /**
+   * The other checks whose requests the fault shows in (the API's prepare always runs). The test
+   * runs only these and expectedCheck, to stay fast; CC_MUTATION_FULL_RUNS=1 runs every check.
+   */
+  needs?: string[];
+  /** Run options on top of the test's (keys, URL, pace); `langgraph` aims EvalStudio's agent flow at a real LangGraph server. */
+  runOptions?: Partial<Omit<RunOptions, "api" | "baseUrl" | "fetch" | "onProgress" | "primaryKey" | "secondaryKey">> & { langgraph?: boolean };
+  fault: () => Fault;
+  /**
+   * A fault the suite is known to miss, and why: the test then expects it missed (and fails once
+   * the suite catches it, so the mark is removed), and the score counts it as missed.
+   */
+  knownGap?: string;
+};
+
+export type Matcher = (request: ProxiedRequest) => boolean;
+
+/** Requests with this method whose path (without query) matches. */
+export function route(method: string, path: RegExp): Matcher {
+  return (request) => request.method === method && path.test(pathOf(request));
+}
+
+/** Forwards every request; the answers of matching requests go through `rewrite` first. */
+export function rewriteAnswer(matches: Matcher, rewrite: (answer: ProxiedResponse, request: ProxiedRequest) => ProxiedResponse | Promise<ProxiedResponse>): Fault {
+  return async (request, forward) => {
+    const answer = await forward(request);
+    return matches(request) ? rewrite(answer, request) : answer;
+  };
+}
+
+/** Matching requests are changed before they are forwarded. */
+export function rewriteRequest(matches: Matcher, rewrite: (request: ProxiedRequest) => ProxiedRequest): Fault {
+  return (request, forward) => forward(matches(request) ? rewrite(request) : request);
+}
+
+/** Matching requests are answered by the proxy alone, never reaching the server. */
+export function answerInstead(matches: Matcher, make: (request: ProxiedRequest) => ProxiedResponse): Fault {
+  return (request, forward) => (matches(request) ? Promise.resolve(make(request)) : forward(request));
+}
+
+/**
+ * A rate limiter that counts consecutive GETs of one path (what the rate-limit probe's burst looks
+ * like; no flow reads one list five times in a row) and answers 429 with `body` past five.
+ */
+export function burstLimiter(path: RegExp, body: unknown, limit = 5): Fault {
+  let inARow = 0;
+  return (request, forward) => {
+    inARow = route("GET", path)(request) ? inARow + 1 : 0;
+    return inARow > limit ? Promise.resolve(answer(429, body)) : forward(request);
+  };
+}
+
+// --- messages ----------------------------------------------------------------------------------
+
+export function header(message: { headers: RawHeaders }, name: string): string | undefined {
+  return message.headers.find(([n]) => n.toLowerCase() === name.toLowerCase())?.[1];
+}
+
+/** The headers with `name` set to `value` in place (every earlier value replaced), or removed when value is undefined. */
+export function withHeader(headers: RawHeaders, name: string, value: string | undefined): RawHeaders {
+  const at = headers.findIndex(([n]) => n.toLowerCase() === name.toLowerCase());
+  const kept = headers.filter(([n]) => n.toLowerCase() !== name.toLowerCase());
+  if (value === undefined) return kept;
+  if (at < 0) return [...kept, [name, value]];
+  kept.splice(at, 0, [headers[at]![0], value]);
+  return kept;
+}
+
+/** The path of a request, without its query. */
+export function pathOf(request: ProxiedRequest): string {
+  return request.url.split("?")[0]!;
+}
+
+/** A GET of `path` (by default the request's own) with the request's credentials and no body: a fault looks before it acts. */
+export function readOf(request: ProxiedRequest, path = pathOf(request)): ProxiedRequest {
+  return { method: "GET", url: path, headers: request.headers.filter(([name]) => !/^content-/i.test(name)), body: Buffer.alloc(0) };
+}
+
+/** The JSON body of a message, or undefined when it is not JSON. */
+export function jsonOf<T = any>(message: { body: Buffer }): T | undefined {
+  try {
+    return JSON.parse(message.body.toString("utf8")) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The message with a new JSON body (the proxy sets a truthful Content-Length). */
+export function withJson<M extends { body: Buffer }>(message: M, value: unknown): M {
+  return { ...message, body: Buffer.from(JSON.stringify(value)) };
+}
+
+/** An answer the proxy makes up by itself (JSON unless told otherwise; no body when value is undefined). */
+export function answer(status: number, value?: unknown, contentType = "application/json; charset=utf-8"): ProxiedResponse {
+  if (value === undefined) return { status, headers: [], body: Buffer.alloc(0) };
+  const body = Buffer.from(typeof value === "string" ? value : JSON.stringify(value));
+  return { status, headers: [["Content-Type", contentType], ["Content-Length", String(body.length)]], body };
+}
+
+// --- credentials -------------------------------------------------------------------------------
+
+/** The key a request carries, as the API expects it (undefined: none, or not in the API's form). */
+export function credentialOf(api: ApiName, request: ProxiedRequest): string | undefined {
+  if (api === "merge") return header(request, "authorization")?.match(/^Bearer (.+)$/)?.[1];
+  return header(request, "x-api-key");
+}
+
+/** The request carrying `key` in the API's form, whatever credential it had. */
+export function withCredential(api: ApiName, request: ProxiedRequest, key: string): ProxiedRequest {
+  const headers = api === "merge" ? withHeader(request.headers, "Authorization", `Bearer ${key}`) : withHeader(request.headers, "x-api-key", key);
+  return { ...request, headers };
+}
