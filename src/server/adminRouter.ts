@@ -7,6 +7,8 @@ export type AdminOptions = {
   database: Database;
   modules: readonly ApiModule[];
   mountPaths: Readonly<Record<string, string>>;
+  /** Called after a reset (cached reads must go). */
+  onReset?: () => void;
 };
 
 /**
@@ -32,6 +34,7 @@ export function createAdminRouter(options: AdminOptions): Router {
 
   router.post("/reset", async function resetState(_req, res) {
     await resetToSeed(options.database, options.modules);
+    options.onReset?.();
     res.json({ reset: true, apis: options.modules.map((m) => m.api) });
   });
 

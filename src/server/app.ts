@@ -9,6 +9,7 @@ import type { ApiModule } from "./http/apiModule.js";
 import { corsForBrowserApps } from "./http/cors.js";
 import { createApiRouter } from "./http/operationRouter.js";
 import type { RateLimiter } from "./http/rateLimiter.js";
+import type { ReadCache } from "./http/readCache.js";
 import { createAdminRouter } from "./adminRouter.js";
 import { mountPath } from "./mountPaths.js";
 
@@ -18,6 +19,8 @@ export type AppDeps = {
   logger: Logger;
   modules: readonly ApiModule[];
   rateLimiters: Partial<Record<string, RateLimiter>>;
+  /** Per API, the read cache (only when this process owns its database). */
+  readCaches?: Partial<Record<string, ReadCache>>;
 };
 
 /** Builds the Express app: no listening, no timers, no environment (see startServer). */
@@ -43,10 +46,13 @@ export function createApp(deps: AppDeps): { app: Express; mountPaths: Record<str
     deps.modules.map((m) => [m.api, mountPath(m.api, loadSpec(m.api), alone)]),
   );
   // Admin first: an API served alone at the root would otherwise answer its paths.
-  app.use("/__admin", createAdminRouter({ database: deps.database, modules: deps.modules, mountPaths }));
+  const forgetCachedReads = () => Object.values(deps.readCaches ?? {}).forEach((cache) => cache?.clear());
+  app.use("/__admin", createAdminRouter({ database: deps.database, modules: deps.modules, mountPaths, onReset: forgetCachedReads }));
   for (const module of deps.modules) {
     const spec = loadSpec(module.api);
-    const router = createApiRouter({ module, spec, config: deps.config, logger: deps.logger, rateLimiter: deps.rateLimiters[module.api] });
+    const router = createApiRouter({
+      module, spec, config: deps.config, logger: deps.logger, rateLimiter: deps.rateLimiters[module.api], readCache: deps.readCaches?.[module.api],
+    });
     app.use(mountPaths[module.api] || "/", router);
   }
   app.use(function noApiHere(_req, res) {

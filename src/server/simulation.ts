@@ -6,7 +6,7 @@ import type { ApiModule } from "./http/apiModule.js";
  * half step this moves the due ones forward. State lives in the database, so a restarted server
  * (or a second process on the same PostgreSQL) carries on where the last one stopped.
  */
-export function startSimulation(modules: readonly ApiModule[], stepMs: number, logger: Logger) {
+export function startSimulation(modules: readonly ApiModule[], stepMs: number, logger: Logger, onChange: (api: string) => void = () => undefined) {
   const advancers = modules.flatMap((m) => (m.advance ? [{ api: m.api, advance: m.advance }] : []));
   let running: Promise<void> = Promise.resolve();
   let busy = false;
@@ -16,7 +16,7 @@ export function startSimulation(modules: readonly ApiModule[], stepMs: number, l
     running = (async () => {
       for (const { api, advance } of advancers) {
         try {
-          await advance(new Date());
+          if ((await advance(new Date())) > 0) onChange(api);
         } catch (error) {
           logger.error({ err: error, api }, "simulation step failed");
         }

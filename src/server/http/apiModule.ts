@@ -62,6 +62,11 @@ export type ApiModule = {
   /** This API's own wording of a 401 (missing, malformed or unknown credential). */
   describeAuthFailure?: (failure: AuthFailure) => string;
   devKeys: readonly DevKey[];
+  /**
+   * Reads whose answer depends only on the stored data (not the clock, not the request beyond its
+   * URL), so a server that owns its database may keep them until a write or the simulation moves.
+   */
+  cacheableReads?: readonly string[];
   /** Tables that hold this API's state, emptied by a reset. */
   tables: readonly string[];
   /** Loads the seed data (fixtures/<api>/) into empty tables. */

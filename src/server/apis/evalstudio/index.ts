@@ -13,6 +13,8 @@ export function createEvalstudioApi(deps: ApiDeps): ApiModule {
     handlers: asHandlerTable(evalstudioHandlers(deps, store)),
     errorBody: evalstudioErrorBody,
     describeValidationError: describeEvalstudioValidation,
+    // Not getStatus: its answer carries the time.
+    cacheableReads: ["listProjects", "listConnectors", "listConnectorTypes", "getConnector"],
     devKeys: [],
     tables: ["evalstudio_connectors", "evalstudio_projects"],
     seed: (sql) => seedEvalstudio(sql, store),

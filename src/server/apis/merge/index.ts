@@ -17,6 +17,7 @@ export function createMergeApi(deps: ApiDeps): ApiModule {
     errorBody: mergeErrorBody,
     describeValidationError: describeMergeValidation,
     describeAuthFailure: describeMergeAuthFailure,
+    cacheableReads: ["listToolPacks", "getToolPack", "listToolPackConnectors", "listConnectors", "getConnector"],
     devKeys: readDevKeys("merge"),
     tables: ["merge_tool_pack_connectors", "merge_tool_packs"],
     seed: (sql) => seedMerge(sql, store, catalogue),

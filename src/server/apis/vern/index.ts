@@ -28,6 +28,8 @@ export function createVernApi(deps: ApiDeps): ApiModule {
     describeValidationError: describeVernValidation,
     // The docs: 401 "API key missing or invalid"; the contract's example says "Invalid API key".
     describeAuthFailure: (failure) => (failure === "missing" ? "API key missing" : "Invalid API key"),
+    // getRun changes only when the simulation advances it, which clears the cache.
+    cacheableReads: ["listSources", "listTemplates", "getTemplate", "getSourceConnection", "getRun"],
     devKeys: readDevKeys("vern"),
     tables: ["vern_runs", "vern_source_connections", "vern_migrations"],
     seed: (sql) => seedVern(sql, context),

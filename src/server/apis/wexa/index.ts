@@ -18,6 +18,8 @@ export function createWexaApi(deps: ApiDeps): ApiModule {
     errorBody: wexaErrorBody,
     describeValidationError: describeWexaValidation,
     describeAuthFailure: (failure) => (failure === "missing" ? "Missing x-api-key header" : "Invalid API key"),
+    // Not the execution reads: they bring a due execution up to date as they read it.
+    cacheableReads: ["listProjectConnectors", "getConnector", "listTriggerActions"],
     devKeys: readDevKeys("wexa"),
     tables: ["wexa_executions", "wexa_connectors", "wexa_agentflows", "wexa_projects"],
     seed: (sql) => seedWexa(sql, store, executions),
