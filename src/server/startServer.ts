@@ -7,6 +7,7 @@ import type { Database } from "./db/database.js";
 import { openDatabase } from "./db/openDatabase.js";
 import type { ApiModule } from "./http/apiModule.js";
 import { createRateLimiter, type RateLimiter } from "./http/rateLimiter.js";
+import { ReadCache } from "./http/readCache.js";
 import { createLogger } from "./logger.js";
 import { createApp } from "./app.js";
 import { createApiModules } from "./apis/index.js";
@@ -44,14 +45,18 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
       const limit = config.rateLimits[module.api];
       if (limit) rateLimiters[module.api] = createRateLimiter(module.api, limit, redis, config.redisKeyPrefix);
     }
-    const { app, mountPaths } = createApp({ config, database, logger, modules, rateLimiters });
+    // Only a process that owns its database sees every change, so only it may cache reads.
+    const readCaches: Record<string, ReadCache> =
+      database.kind === "pglite" ? Object.fromEntries(modules.map((m) => [m.api, new ReadCache()])) : {};
+    const { app, mountPaths } = createApp({ config, database, logger, modules, rateLimiters, readCaches });
     const server = app.listen(config.port, config.host);
+    Object.assign(server, { connectionsCheckingInterval: 1_000 }); // Node checks the timeouts below only every 30 s by default; read on "listening".
     await once(server, "listening");
     // Slow or half-sent requests are cut off instead of holding a socket (RFC 9110 §15.5.9: 408).
     server.requestTimeout = 15_000;
     server.headersTimeout = 10_000;
     server.keepAliveTimeout = 5_000;
-    const simulation = startSimulation(modules, config.simulationStepMs, logger);
+    const simulation = startSimulation(modules, config.simulationStepMs, logger, (api) => readCaches[api]?.clear());
     const port = (server.address() as AddressInfo).port;
     const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
     let closing: Promise<void> | undefined;
