@@ -57,7 +57,7 @@ export function loadConfig(env: Env, overrides: Partial<ServerConfig> = {}): Ser
     redisUrl: env.REDIS_URL || undefined,
     redisKeyPrefix: env.REDIS_KEY_PREFIX || "cc",
     rateLimits: rateLimits(env),
-    simulationStepMs: int(env.SIM_STEP_MS, 500, "SIM_STEP_MS", 1, 3_600_000),
+    simulationStepMs: int(env.SIM_STEP_MS, 250, "SIM_STEP_MS", 1, 3_600_000),
     connectorTimeoutMs: int(env.CONNECTOR_TIMEOUT_MS, 30_000, "CONNECTOR_TIMEOUT_MS", 1, 600_000),
     logLevel: env.LOG_LEVEL ?? "info",
     responseValidation: oneOf(env.RESPONSE_VALIDATION, ["off", "log", "enforce"] as const, "off", "RESPONSE_VALIDATION"),
