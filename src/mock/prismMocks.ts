@@ -53,11 +53,16 @@ export async function startPrismMocks(options: PrismMockOptions = {}): Promise<P
   return { urls, close };
 }
 
-function spawnPrism(api: ApiName, port: number, host: string, options: PrismMockOptions): ChildProcess {
+/** The node arguments that run Prism's mock of one contract (also used by the benchmark). */
+export function prismArguments(api: ApiName, port: number, host: string, options: Pick<PrismMockOptions, "dynamic" | "seed"> = {}): string[] {
   const args = [PRISM_CLI, "mock", specPath(api), "--port", String(port), "--host", host, "--cors", "true"];
   if (options.dynamic) args.push("--dynamic");
   if (options.seed) args.push("--seed", options.seed);
-  return spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, FORCE_COLOR: "0" } });
+  return args;
+}
+
+function spawnPrism(api: ApiName, port: number, host: string, options: PrismMockOptions): ChildProcess {
+  return spawn(process.execPath, prismArguments(api, port, host, options), { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, FORCE_COLOR: "0" } });
 }
 
 function waitUntilListening(child: ChildProcess, api: ApiName, onLog?: PrismMockOptions["onLog"]): Promise<void> {

@@ -1,0 +1,63 @@
+import autocannon, { type Result } from "autocannon";
+import type { Route, RouteName } from "./routes.js";
+
+export type LoadSettings = Readonly<{ durationSec: number; warmupSec: number; connections: number }>;
+
+/** What one route did on one target under the same load. */
+export type RouteFigures = {
+  route: RouteName;
+  /** autocannon's mean of its per-second samples (its "Req/Sec Avg"). */
+  requestsPerSec: number;
+  p50Ms: number;
+  p90Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  completed: number;
+  /** Socket errors and timeouts. */
+  errors: number;
+  non2xx: number;
+  statusCodes: Record<string, number>;
+  durationSec: number;
+  /** The server process's CPU time (user + system) per completed request, in ms; null when unknown. */
+  cpuMsPerRequest: number | null;
+};
+
+/**
+ * Loads one route of one target: a warm-up (the JIT, the database's caches, the connections)
+ * whose figures are thrown away, then the measured run, with the same settings on every target.
+ * Latencies are autocannon's, whole milliseconds, of 2xx answers only.
+ */
+export async function loadRoute(apiBaseUrl: string, route: Route, settings: LoadSettings, cpuTimeMs: () => number | undefined): Promise<RouteFigures> {
+  const request = {
+    url: `${apiBaseUrl}${route.path}`,
+    method: route.method,
+    headers: { ...route.headers },
+    ...(route.body === undefined ? {} : { body: route.body }),
+    connections: settings.connections,
+    pipelining: 1,
+    timeout: 10,
+  };
+  if (settings.warmupSec > 0) await autocannon({ ...request, duration: settings.warmupSec });
+  const cpuBefore = cpuTimeMs();
+  const result = await autocannon({ ...request, duration: settings.durationSec });
+  const cpuAfter = cpuTimeMs();
+  const cpuMs = cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore;
+  return figuresOf(route.name, result, cpuMs);
+}
+
+function figuresOf(route: RouteName, result: Result, cpuMs: number | undefined): RouteFigures {
+  return {
+    route,
+    requestsPerSec: Math.round(result.requests.average),
+    p50Ms: result.latency.p50,
+    p90Ms: result.latency.p90,
+    p99Ms: result.latency.p99,
+    maxMs: result.latency.max,
+    completed: result.requests.total,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+    statusCodes: Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, stat]) => [code, stat.count])),
+    durationSec: result.duration,
+    cpuMsPerRequest: cpuMs === undefined || result.requests.total === 0 ? null : Math.round((cpuMs / result.requests.total) * 1000) / 1000,
+  };
+}

@@ -1,0 +1,84 @@
+import { Command, InvalidArgumentError } from "commander";
+
+/** The servers the load runs against, in run order (the reference comes first: its answers are captured for the bare handler). */
+export const TARGET_NAMES = ["reference-pglite", "reference-postgres", "prism", "bare-express"] as const;
+export type TargetName = (typeof TARGET_NAMES)[number];
+
+/** Everything `--only` can pick: a load target, or one of the two measurements that are not load. */
+export const SECTION_NAMES = [...TARGET_NAMES, "startup", "conformance"] as const;
+export type SectionName = (typeof SECTION_NAMES)[number];
+
+export type BenchOptions = Readonly<{
+  durationSec: number;
+  warmupSec: number;
+  connections: number;
+  sections: readonly SectionName[];
+  /** The reference server's LOG_LEVEL (its own default, info, is how a user runs it). */
+  logLevel: string;
+  cpuProf: boolean;
+  /** SIM_STEP_MS of the server the conformance suite runs against; undefined = the server's default (250 ms). */
+  simStepMs: number | undefined;
+  /** Where PostgreSQL is (a fresh schema is made in it per server start); undefined = skip it. */
+  postgresUrl: string | undefined;
+  outDir: string;
+}>;
+
+export const DEFAULT_POSTGRES_URL = "postgres://root@127.0.0.1:5432/test";
+
+/** Parses `npm run bench -- <flags>` (and DATABASE_URL) once into frozen options. */
+export function parseBenchOptions(argv: readonly string[], env: Record<string, string | undefined>): BenchOptions {
+  const flags = new Command("bench")
+    .description("Load the reference server, the Prism mock and a bare Express handler with the same requests; print and save the figures")
+    .option("--duration <s>", "seconds of measured load per route", positiveNumber, 10)
+    .option("--warmup <s>", "seconds of unmeasured load before each route", nonNegativeNumber, 1)
+    .option("--connections <n>", "concurrent connections of the load generator", positiveInteger, 50)
+    .option("--only <sections>", `comma-separated: ${SECTION_NAMES.join(", ")}`, sectionList)
+    .option("--skip-postgres", "leave out the reference server on PostgreSQL", false)
+    .option("--log-level <level>", "LOG_LEVEL of the reference server (its default: info)", "info")
+    .option("--cpu-prof", "run the reference server with --cpu-prof (profiles in <out>/profiles; figures then include the profiler's cost)", false)
+    .option("--sim-step-ms <ms>", "SIM_STEP_MS of the server the conformance suite runs against (default: the server's own, 250)", positiveInteger)
+    .option("--out <dir>", "where the JSON results go", "bench-results")
+    .exitOverride()
+    .parse([...argv], { from: "user" })
+    .opts<{ duration: number; warmup: number; connections: number; only?: SectionName[]; skipPostgres: boolean; logLevel: string; cpuProf: boolean; simStepMs?: number; out: string }>();
+
+  const skipPostgres = flags.skipPostgres;
+  const chosen = flags.only ?? [...SECTION_NAMES];
+  return Object.freeze({
+    durationSec: flags.duration,
+    warmupSec: flags.warmup,
+    connections: flags.connections,
+    sections: Object.freeze(skipPostgres ? chosen.filter((s) => s !== "reference-postgres") : chosen),
+    logLevel: flags.logLevel,
+    cpuProf: flags.cpuProf,
+    simStepMs: flags.simStepMs,
+    postgresUrl: skipPostgres ? undefined : env.DATABASE_URL || DEFAULT_POSTGRES_URL,
+    outDir: flags.out,
+  });
+}
+
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError("must be a number above 0");
+  return n;
+}
+
+function nonNegativeNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError("must be a number, 0 or more");
+  return n;
+}
+
+function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError("must be a whole number above 0");
+  return n;
+}
+
+function sectionList(value: string, previous: SectionName[] = []): SectionName[] {
+  const names = value.split(",").map((s) => s.trim()).filter(Boolean);
+  for (const name of names) {
+    if (!(SECTION_NAMES as readonly string[]).includes(name)) throw new InvalidArgumentError(`unknown section "${name}" (one of ${SECTION_NAMES.join(", ")})`);
+  }
+  return [...previous, ...(names as SectionName[])];
+}

@@ -1,0 +1,132 @@
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { createServer } from "node:net";
+
+/** A server in a child process of its own, so the load generator never shares its event loop or core. */
+export type ServerProcess = {
+  pid: number;
+  /** Milliseconds from spawn to the first 2xx answer of its readiness request. */
+  startupMs: number;
+  /** The last few kilobytes the child wrote to stderr (for error messages). */
+  stderrTail: () => string;
+  /** How the process ended ("signal SIGTERM", "code 1"), or undefined while it runs. */
+  exitState: () => string | undefined;
+  /** SIGTERM, then SIGKILL after 10 s; resolves when the process has exited. */
+  stop: () => Promise<void>;
+};
+
+export type SpawnServerInput = {
+  args: readonly string[];
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /** Polled until it answers 2xx: the moment the server is up, as a user would see it. */
+  readyUrl: string;
+  readyHeaders?: Record<string, string>;
+  timeoutMs?: number;
+};
+
+const live = new Set<ChildProcess>();
+
+/**
+ * Spawns `node <args>` and resolves once `readyUrl` answers 2xx. stdout goes to /dev/null: the
+ * servers still format every log line, as they do for a user, but no terminal draws them.
+ */
+export async function spawnServer(input: SpawnServerInput): Promise<ServerProcess> {
+  const started = performance.now();
+  const child = spawn(process.execPath, [...input.args], { stdio: ["ignore", "ignore", "pipe"], env: input.env, cwd: input.cwd });
+  live.add(child);
+  child.once("exit", () => live.delete(child));
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4_000)));
+  const stop = () => stopChild(child);
+
+  const deadline = Date.now() + (input.timeoutMs ?? 120_000);
+  while (!(await answers2xx(input.readyUrl, input.readyHeaders))) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`${input.args.join(" ")} exited (${child.exitCode ?? child.signalCode}) before answering:\n${stderr}`);
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`${input.args.join(" ")} did not answer ${input.readyUrl} within ${input.timeoutMs ?? 120_000} ms:\n${stderr}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  const exitState = () => (child.signalCode !== null ? `signal ${child.signalCode}` : child.exitCode !== null ? `code ${child.exitCode}` : undefined);
+  return { pid: child.pid!, startupMs: Math.round(performance.now() - started), stderrTail: () => stderr, exitState, stop };
+}
+
+/** Ends every child still running (Ctrl-C on the bench). */
+export async function stopAllServers(): Promise<void> {
+  await Promise.all([...live].map(stopChild));
+}
+
+/**
+ * The process's peak resident set (VmHWM in /proc/<pid>/status), in MiB; undefined off Linux.
+ * Read after the load and before the stop, it is the peak the load drove it to.
+ */
+export function peakMemoryMiB(pid: number): number | undefined {
+  try {
+    const match = /^VmHWM:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return match ? Math.round(Number(match[1]) / 1024) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Clock ticks per second of /proc's CPU times (getconf CLK_TCK; 100 on every common Linux). */
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/**
+ * CPU time the process has used so far, user and system, all its threads (GC, libuv's pool), in
+ * ms; undefined off Linux. Unlike requests per second it hardly moves when other work shares the
+ * machine, so CPU per request is the figure to compare on a busy one.
+ */
+export function cpuTimeMs(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the command name (which may hold spaces), from field 3: utime and stime are fields 14 and 15.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
+async function answers2xx(url: string, headers?: Record<string, string>): Promise<boolean> {
+  try {
+    const response = await fetch(url, { headers, signal: AbortSignal.timeout(2_000) });
+    await response.arrayBuffer();
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const force = setTimeout(() => child.kill("SIGKILL"), 10_000);
+    child.once("exit", () => {
+      clearTimeout(force);
+      resolve();
+    });
+    child.kill("SIGTERM");
+  });
+}
