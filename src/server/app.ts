@@ -2,6 +2,7 @@ import express, { type Express } from "express";
 import { pinoHttp } from "pino-http";
 import type { Logger } from "pino";
 import { randomUUID } from "node:crypto";
+import { parse as parseQuery } from "node:querystring";
 import { loadSpec } from "../contracts/loadSpec.js";
 import type { ServerConfig } from "./config.js";
 import type { Database } from "./db/database.js";
@@ -28,6 +29,9 @@ export function createApp(deps: AppDeps): { app: Express; mountPaths: Record<str
   const app = express();
   app.disable("x-powered-by");
   app.set("etag", false);
+  // node:querystring stops at 1,000 keys and drops the rest silently, so a bad value past them
+  // went unchecked; Node's 16 KB header limit already bounds a query's size.
+  app.set("query parser", (text: string) => parseQuery(text, "&", "=", { maxKeys: 0 }));
   app.use(corsForBrowserApps);
   app.use(
     pinoHttp({

@@ -133,6 +133,11 @@ export function toApiError(error: unknown): ApiError {
   if (type === "entity.too.large") return new ApiError(413, "The request body is too large.");
   if (type === "encoding.unsupported" || type === "charset.unsupported") return new ApiError(415, "Unsupported content encoding or charset.");
   if (type === "request.aborted" || type === "request.size.invalid") return badRequest("The request body was incomplete.");
+  // A path segment that does not percent-decode names no resource.
+  if (error instanceof URIError) return notFound("Not found");
+  // body-parser's other refusals (e.g. a body that does not decompress) carry their 4xx but no type.
+  const status = (error as { status?: unknown } | null)?.status;
+  if (typeof status === "number" && status >= 400 && status < 500) return new ApiError(status, "The request body could not be read.");
   return internalError();
 }
 

@@ -22,6 +22,7 @@ export function createRequestValidators(spec: OpenApiDocument) {
     const checkQuery = compileLocation(parameterAjv, operation, "query");
     const checkBody = operation.requestBody ? bodyAjv.compile(operation.requestBody.schemaPointer) : undefined;
     return (request) => {
+      refuseUnstorableText(request);
       const params = { ...request.params };
       const query = { ...request.query };
       // A path that names no well-formed id names no resource: 404, not 400 (RFC 9110 §15.5.5).
@@ -41,6 +42,27 @@ export function createRequestValidators(spec: OpenApiDocument) {
       return { params, query, body };
     };
   };
+}
+
+/**
+ * Text PostgreSQL cannot store (U+0000) or JSON cannot carry (a lone UTF-16 surrogate) is refused
+ * up front, in any key or value: 404 in the path (it names nothing), 400 elsewhere. Otherwise it
+ * reaches the database and fails there as a 500.
+ */
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+function refuseUnstorableText(request: RawRequest): void {
+  if (holdsUnstorable(request.params)) throw new ApiError(404, "Not found", [{ field: "path", message: "is not a valid id" }]);
+  for (const [location, value] of [["query", request.query], ["body", request.body]] as const) {
+    if (holdsUnstorable(value)) throw badRequest(`Invalid request: the ${location} holds a NUL character or an unpaired surrogate`, [{ field: location, message: "holds text that cannot be stored (U+0000 or an unpaired surrogate)" }]);
+  }
+}
+
+function holdsUnstorable(value: unknown, depth = 0): boolean {
+  if (typeof value === "string") return UNSTORABLE.test(value);
+  if (!value || typeof value !== "object" || depth > 2_000) return false;
+  for (const [key, inner] of Object.entries(value)) if (UNSTORABLE.test(key) || holdsUnstorable(inner, depth + 1)) return true;
+  return false;
 }
 
 function compileLocation(ajv: SpecSchemaValidator, operation: OperationSpec, location: "path" | "query"): ValidateFunction {
