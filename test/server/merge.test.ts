@@ -70,6 +70,12 @@ describe.each(DATABASE_TARGETS)("Merge tool packs and catalogue on %s", (databas
       expect(error).toEqual({ code: "not_found", detail: "Invalid page." });
     });
 
+    it("answers 404 Invalid page, not 500, for a page number far past any offset the database takes", async () => {
+      const response = await fetch(`${baseUrl}/tool-packs/?page=99999999999999999999`, { headers: { authorization: `Bearer ${keyOf("globex-production")}` } });
+      expect(response.status).toBe(404);
+      expect(await response.json()).toEqual({ code: "not_found", detail: "Invalid page." });
+    });
+
     it.each([
       ["page_size=101", "page_size", "Must be an integer from 1 to 100."],
       ["page_size=0", "page_size", "Must be an integer from 1 to 100."],

@@ -1,5 +1,6 @@
 import type { Database } from "./database.js";
-import { openPgliteDatabase } from "./pgliteDatabase.js";
+import { isFreshDataDir, openPgliteDatabase } from "./pgliteDatabase.js";
+import { readTemplate, templateKey, writeTemplate } from "./pgliteTemplate.js";
 import { openPostgresDatabase } from "./postgresDatabase.js";
 import { migrate } from "./migrate.js";
 
@@ -12,9 +13,17 @@ export type DatabaseOptions = {
 
 /** Opens the configured database and brings its schema up to date. */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  const database = options.databaseUrl
-    ? await openPostgresDatabase(options.databaseUrl)
-    : await openPgliteDatabase(options.pgliteDir);
+  if (options.databaseUrl) return migrated(await openPostgresDatabase(options.databaseUrl));
+  const fresh = isFreshDataDir(options.pgliteDir);
+  const key = fresh ? templateKey() : undefined;
+  const template = key ? readTemplate(key) : undefined;
+  const database = await migrated(await openPgliteDatabase(options.pgliteDir, template));
+  // The first fresh database (migrated, not yet seeded) becomes the template of later ones.
+  if (key && !template) await writeTemplate(key, await database.dump()).catch(() => undefined);
+  return database;
+}
+
+async function migrated<D extends Database>(database: D): Promise<D> {
   try {
     await migrate(database);
   } catch (error) {

@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
 import type { Database, Sql } from "./database.js";
 
@@ -6,10 +6,10 @@ import type { Database, Sql } from "./database.js";
  * The embedded database: PostgreSQL compiled to WASM, in memory or in a data directory.
  * PGlite has a single connection, so queries run one at a time; a transaction holds it.
  */
-export async function openPgliteDatabase(dataDir?: string): Promise<Database> {
+export async function openPgliteDatabase(dataDir?: string, template?: Blob): Promise<PgliteDatabase> {
   // PGlite makes only the last directory of the path; a fresh checkout has no .data/ yet.
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const pglite = await PGlite.create(dataDir ? { dataDir } : {});
+  const pglite = await PGlite.create({ ...(dataDir ? { dataDir } : {}), ...(template ? { loadDataDir: template } : {}) });
   const sql: Sql = {
     async query(text, params) {
       const result = await pglite.query(text, params as unknown[] | undefined);
@@ -30,5 +30,14 @@ export async function openPgliteDatabase(dataDir?: string): Promise<Database> {
         }),
       ),
     close: () => pglite.close(),
+    dump: () => pglite.dumpDataDir("none"),
   };
+}
+
+/** A PGlite database can also be dumped whole (a tarball of its data directory). */
+export type PgliteDatabase = Database & { dump: () => Promise<Blob> };
+
+/** True when a data directory holds no database yet (so it may start from a template). */
+export function isFreshDataDir(dataDir: string | undefined): boolean {
+  return !dataDir || !existsSync(dataDir) || readdirSync(dataDir).length === 0;
 }

@@ -5,7 +5,7 @@ import { created, noContent, ok } from "../../http/responses.js";
 import type { ApiDeps } from "../apiDeps.js";
 import type { Catalogue } from "./catalogue.js";
 import { resolveConnectorInputs } from "./connectorInputs.js";
-import { pageFor, paginated } from "./paging.js";
+import { pageFor, paginated, requestedPage } from "./paging.js";
 import { presentConnectorDetail, presentPackConnectors, presentToolPack } from "./presenters.js";
 import { connectorNotInToolPack, type MergeStore } from "./store.js";
 
@@ -14,25 +14,20 @@ export function mergeHandlers({ database }: Pick<ApiDeps, "database">, store: Me
   return {
     listToolPacks: async (request) => {
       const { accountId } = request.account;
-      const count = await store.countToolPacks(database, accountId);
+      const { limit, offset } = requestedPage(request.query);
+      const { count, packs } = await store.listToolPacks(database, accountId, limit, offset);
       const page = pageFor(request.query, count);
-      const packs = await store.listToolPacks(database, accountId, page.limit, page.offset);
-      const connectors = await store.connectorsOf(database, packs.map((p) => p.id));
-      return ok(paginated(request, "/tool-packs/", page, count, packs.map((p) => presentToolPack(p, connectors, catalogue))));
+      return ok(paginated(request, "/tool-packs/", page, count, packs.map((p) => presentToolPack(p, catalogue))));
     },
 
     createToolPack: async ({ account, body }) => {
       const changes = resolveConnectorInputs(catalogue, body.connectors ?? [], "body/connectors");
-      return database.transaction(async (tx) => {
-        const pack = await store.createToolPack(tx, account.accountId, body);
-        const connectors = await store.applyConnectorChanges(tx, account.accountId, pack.id, changes, "replace");
-        return created(presentToolPack(pack, connectors, catalogue));
-      });
+      // One statement, so atomic without a transaction of its own.
+      return created(presentToolPack(await store.createToolPack(database, account.accountId, body, changes), catalogue));
     },
 
     getToolPack: async ({ account, params }) => {
-      const pack = await store.getToolPack(database, account.accountId, params.id);
-      return ok(presentToolPack(pack, await store.connectorsOf(database, [pack.id]), catalogue));
+      return ok(presentToolPack(await store.getToolPack(database, account.accountId, params.id), catalogue));
     },
 
     updateToolPack: async ({ account, params, body }) => {
@@ -40,10 +35,8 @@ export function mergeHandlers({ database }: Pick<ApiDeps, "database">, store: Me
       return database.transaction(async (tx) => {
         await store.lockToolPack(tx, account.accountId, params.id);
         const pack = await store.updateToolPack(tx, account.accountId, params.id, body);
-        const connectors = changes
-          ? await store.applyConnectorChanges(tx, account.accountId, pack.id, changes, "replace")
-          : await store.connectorsOf(tx, [pack.id]);
-        return ok(presentToolPack(pack, connectors, catalogue));
+        if (changes) pack.connectors = await store.applyConnectorChanges(tx, account.accountId, pack.id, pack.connectors, changes, "replace");
+        return ok(presentToolPack(pack, catalogue));
       });
     },
 
@@ -54,14 +47,15 @@ export function mergeHandlers({ database }: Pick<ApiDeps, "database">, store: Me
 
     listToolPackConnectors: async ({ account, params }) => {
       const pack = await store.getToolPack(database, account.accountId, params.tool_pack_id);
-      return ok(presentPackConnectors(await store.connectorsOf(database, [pack.id]), catalogue));
+      return ok(presentPackConnectors(pack.connectors, catalogue));
     },
 
     replaceToolPackConnectors: async ({ account, params, body }) => {
       const changes = resolveConnectorInputs(catalogue, body, "body");
       return database.transaction(async (tx) => {
         await store.lockToolPack(tx, account.accountId, params.tool_pack_id);
-        const connectors = await store.applyConnectorChanges(tx, account.accountId, params.tool_pack_id, changes, "replace");
+        const current = await store.connectorsOf(tx, params.tool_pack_id);
+        const connectors = await store.applyConnectorChanges(tx, account.accountId, params.tool_pack_id, current, changes, "replace");
         return ok(presentPackConnectors(connectors, catalogue));
       });
     },
@@ -70,7 +64,8 @@ export function mergeHandlers({ database }: Pick<ApiDeps, "database">, store: Me
       const changes = resolveConnectorInputs(catalogue, body, "body");
       return database.transaction(async (tx) => {
         await store.lockToolPack(tx, account.accountId, params.tool_pack_id);
-        const connectors = await store.applyConnectorChanges(tx, account.accountId, params.tool_pack_id, changes, "merge");
+        const current = await store.connectorsOf(tx, params.tool_pack_id);
+        const connectors = await store.applyConnectorChanges(tx, account.accountId, params.tool_pack_id, current, changes, "merge");
         return ok(presentPackConnectors(connectors, catalogue));
       });
     },

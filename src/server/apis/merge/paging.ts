@@ -8,16 +8,21 @@ export type Page = { page: number; pageSize: number; limit: number; offset: numb
 
 const DEFAULT_PAGE_SIZE = 25;
 
+/** The page a query asks for, before it is known whether that page exists. */
+export function requestedPage(query: PageQuery): Page {
+  const page = query.page ?? 1;
+  const pageSize = query.page_size ?? DEFAULT_PAGE_SIZE;
+  return { page, pageSize, limit: pageSize, offset: (page - 1) * pageSize };
+}
+
 /**
  * The page a query asks for, given how many items there are. A page after the last one is a 404,
  * as Django REST framework answers it; page 1 of an empty list is not [ours].
  */
 export function pageFor(query: PageQuery, count: number): Page {
-  const page = query.page ?? 1;
-  const pageSize = query.page_size ?? DEFAULT_PAGE_SIZE;
-  const offset = (page - 1) * pageSize;
-  if (page > 1 && offset >= count) throw notFound("Invalid page.");
-  return { page, pageSize, limit: pageSize, offset };
+  const page = requestedPage(query);
+  if (page.page > 1 && page.offset >= count) throw notFound("Invalid page.");
+  return page;
 }
 
 /**

@@ -31,14 +31,9 @@ export function presentPackConnectors(rows: readonly PackConnectorRow[], catalog
   return rows.flatMap((row) => presentPackConnector(row, catalogue) ?? []);
 }
 
-/** `ToolPack`; `rows` may hold other packs' connectors too (a page of packs is read at once). */
-export function presentToolPack(pack: ToolPackRow, rows: readonly PackConnectorRow[], catalogue: Catalogue): Schemas["ToolPack"] {
-  return {
-    id: pack.id,
-    name: pack.name,
-    description: pack.description,
-    connectors: presentPackConnectors(rows.filter((r) => r.tool_pack_id === pack.id), catalogue),
-  };
+/** `ToolPack`. */
+export function presentToolPack(pack: ToolPackRow, catalogue: Catalogue): Schemas["ToolPack"] {
+  return { id: pack.id, name: pack.name, description: pack.description, connectors: presentPackConnectors(pack.connectors, catalogue) };
 }
 
 /** `ConnectorDetail`: the catalogue's shape, whose tools carry no input schema (M10, M11). */

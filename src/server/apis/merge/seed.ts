@@ -13,7 +13,6 @@ type ToolPackFixture = { id: string; accountId: string; name: string; descriptio
 export async function seedMerge(sql: Sql, store: MergeStore, catalogue: Catalogue): Promise<void> {
   for (const { id, accountId, name, description, connectors } of readFixture<ToolPackFixture[]>("merge", "tool_packs")) {
     const changes = resolveConnectorInputs(catalogue, connectors, `fixtures/merge/tool_packs.json ${id}`);
-    await store.createToolPack(sql, accountId, { name, description }, id);
-    await store.applyConnectorChanges(sql, accountId, id, changes, "replace");
+    await store.createToolPack(sql, accountId, { name, description }, changes, id);
   }
 }

@@ -3,65 +3,91 @@ import type { Sql } from "../../db/database.js";
 import { notFound } from "../../http/apiError.js";
 import { planConnectorChanges, type AuthScope, type ConnectorChange, type ConnectorWriteMode, type PackConnectorState } from "./connectorPlan.js";
 
-export type ToolPackRow = { id: string; name: string; description: string };
+export type PackConnectorRow = { slug: string; auth_scope: AuthScope; enabled_tools: string[] };
 
-export type PackConnectorRow = { tool_pack_id: string; slug: string; auth_scope: AuthScope; enabled_tools: string[] };
+/** A tool pack with its connectors, in the order they were attached. */
+export type ToolPackRow = { id: string; name: string; description: string; connectors: PackConnectorRow[] };
 
 export type ToolPackFields = { name?: string; description?: string };
-
-const PACK_COLUMNS = "id, name, description";
-const CONNECTOR_COLUMNS = "tool_pack_id, slug, auth_scope, enabled_tools";
 
 export const toolPackNotFound = () => notFound("Tool pack not found.");
 export const connectorNotInToolPack = (slug: string) => notFound(`The connector "${slug}" is not in this tool pack.`);
 
+/*
+ * Every statement costs a round trip on PostgreSQL and ~0.3 ms of CPU on PGlite whatever it does,
+ * so each request here is as few statements as it can be: a pack comes with its connectors
+ * aggregated into one JSON column, and a write of several connectors is one statement.
+ */
+
+/** The connectors of the pack `p`, as a JSON array in attach order. */
+const CONNECTORS_OF_P = `coalesce((
+  select json_agg(json_build_object('slug', c.slug, 'auth_scope', c.auth_scope, 'enabled_tools', c.enabled_tools) order by c.seq)
+  from merge_tool_pack_connectors c where c.tool_pack_id = p.id), '[]')`;
+
+/** The rows of a JSON array of `{slug, auth_scope, enabled_tools}` (parameter $n), as insert input in array order. */
+const connectorItems = (n: number, packId: string) =>
+  `select ${packId}, $2::text, i.item->>'slug', i.item->>'auth_scope', i.item->'enabled_tools'
+   from jsonb_array_elements($${n}::jsonb) with ordinality as i(item, ord) order by i.ord`;
+
 /** SQL for tool packs and their connectors; every query is scoped to the calling key's account. */
 export class MergeStore {
-  async countToolPacks(sql: Sql, accountId: string): Promise<number> {
-    const [row] = await sql.query<{ count: number }>("select count(*)::int as count from merge_tool_packs where account_id = $1", [accountId]);
-    return row!.count;
-  }
-
-  /** One page of the account's tool packs, oldest first [ours]. */
-  listToolPacks(sql: Sql, accountId: string, limit: number, offset: number) {
-    return sql.query<ToolPackRow>(
-      `select ${PACK_COLUMNS} from merge_tool_packs where account_id = $1 order by seq limit $2 offset $3`,
-      [accountId, limit, offset],
+  /** One page of the account's tool packs, oldest first [ours], and how many it has (also when the page is empty). */
+  async listToolPacks(sql: Sql, accountId: string, limit: number, offset: number): Promise<{ count: number; packs: ToolPackRow[] }> {
+    const rows = await sql.query<{ count: number } & Partial<ToolPackRow>>(
+      `select total.count, p.id, p.name, p.description, ${CONNECTORS_OF_P} as connectors
+       from (select count(*)::int as count from merge_tool_packs where account_id = $1) total
+       left join (select id, name, description, seq from merge_tool_packs where account_id = $1 order by seq limit $2 offset $3) p on true
+       order by p.seq`,
+      // A huge page number is a 404 like any page past the end, not a bigint the database refuses.
+      [accountId, limit, Math.min(offset, Number.MAX_SAFE_INTEGER)],
     );
+    const packs = rows.flatMap(({ id, name, description, connectors }) => (id ? [{ id, name: name!, description: description!, connectors: connectors! }] : []));
+    return { count: rows[0]!.count, packs };
   }
 
   async getToolPack(sql: Sql, accountId: string, id: string): Promise<ToolPackRow> {
-    const [row] = await sql.query<ToolPackRow>(`select ${PACK_COLUMNS} from merge_tool_packs where id = $1 and account_id = $2`, [id, accountId]);
-    if (!row) throw toolPackNotFound();
-    return row;
-  }
-
-  /**
-   * The tool pack, locked until the transaction ends: every write to a pack's connectors takes
-   * this lock first, so concurrent read-modify-writes (M4, M7, M8, M9) of one pack take turns
-   * and none loses another's change.
-   */
-  async lockToolPack(tx: Sql, accountId: string, id: string): Promise<ToolPackRow> {
-    const [row] = await tx.query<ToolPackRow>(
-      `select ${PACK_COLUMNS} from merge_tool_packs where id = $1 and account_id = $2 for update`,
+    const [row] = await sql.query<ToolPackRow>(
+      `select id, name, description, ${CONNECTORS_OF_P} as connectors from merge_tool_packs p where id = $1 and account_id = $2`,
       [id, accountId],
     );
     if (!row) throw toolPackNotFound();
     return row;
   }
 
-  async createToolPack(sql: Sql, accountId: string, fields: Required<ToolPackFields>, id: string = randomUUID()): Promise<ToolPackRow> {
+  /**
+   * Locks the tool pack until the transaction ends: every write to a pack's connectors takes this
+   * lock first, so concurrent read-modify-writes (M4, M7, M8, M9) of one pack take turns and none
+   * loses another's change. Its connectors are read by a LATER statement: one that waited for the
+   * lock still reads from the snapshot it started with, so it would miss the previous holder's writes.
+   */
+  async lockToolPack(tx: Sql, accountId: string, id: string): Promise<void> {
+    const locked = await tx.query("select id from merge_tool_packs where id = $1 and account_id = $2 for update", [id, accountId]);
+    if (locked.length === 0) throw toolPackNotFound();
+  }
+
+  /** Creates the pack and attaches its connectors (as a `replace` on an empty pack) in one statement. */
+  async createToolPack(sql: Sql, accountId: string, fields: Required<ToolPackFields>, changes: readonly ConnectorChange[], id: string = randomUUID()) {
+    const { upserts } = planConnectorChanges([], changes, "replace");
     const [row] = await sql.query<ToolPackRow>(
-      `insert into merge_tool_packs (id, account_id, name, description) values ($1, $2, $3, $4) returning ${PACK_COLUMNS}`,
-      [id, accountId, fields.name, fields.description],
+      `with pack as (
+         insert into merge_tool_packs (id, account_id, name, description) values ($1::uuid, $2::text, $3, $4) returning id, name, description
+       ), c as (
+         insert into merge_tool_pack_connectors (tool_pack_id, account_id, slug, auth_scope, enabled_tools) ${connectorItems(5, "$1::uuid")}
+         returning slug, auth_scope, enabled_tools, seq
+       )
+       select id, name, description,
+         coalesce((select json_agg(json_build_object('slug', c.slug, 'auth_scope', c.auth_scope, 'enabled_tools', c.enabled_tools) order by c.seq) from c), '[]') as connectors
+       from pack`,
+      [id, accountId, fields.name, fields.description, JSON.stringify(upserts.map(toItem))],
     );
     return row!;
   }
 
-  async updateToolPack(sql: Sql, accountId: string, id: string, fields: ToolPackFields): Promise<ToolPackRow> {
-    const [row] = await sql.query<ToolPackRow>(
-      `update merge_tool_packs set name = coalesce($3, name), description = coalesce($4, description), updated_at = now()
-       where id = $1 and account_id = $2 returning ${PACK_COLUMNS}`,
+  /** Updates the pack's fields; call it after lockToolPack (see there why the connectors read is fresh). */
+  async updateToolPack(tx: Sql, accountId: string, id: string, fields: ToolPackFields): Promise<ToolPackRow> {
+    const [row] = await tx.query<ToolPackRow>(
+      `update merge_tool_packs p set name = coalesce($3, name), description = coalesce($4, description), updated_at = now()
+       where id = $1 and account_id = $2 returning id, name, description, ${CONNECTORS_OF_P} as connectors`,
       [id, accountId, fields.name ?? null, fields.description ?? null],
     );
     if (!row) throw toolPackNotFound();
@@ -73,33 +99,47 @@ export class MergeStore {
     if (deleted.length === 0) throw toolPackNotFound();
   }
 
-  /** The connectors of these packs, in the order they were attached. */
-  connectorsOf(sql: Sql, toolPackIds: readonly string[]) {
-    if (toolPackIds.length === 0) return Promise.resolve([] as PackConnectorRow[]);
+  /** The pack's connectors, in attach order (no account check: call it after lockToolPack). */
+  connectorsOf(sql: Sql, toolPackId: string) {
     return sql.query<PackConnectorRow>(
-      `select ${CONNECTOR_COLUMNS} from merge_tool_pack_connectors
-       where tool_pack_id in (select jsonb_array_elements_text($1::jsonb)::uuid) order by seq`,
-      [JSON.stringify(toolPackIds)],
+      "select slug, auth_scope, enabled_tools from merge_tool_pack_connectors where tool_pack_id = $1 order by seq",
+      [toolPackId],
     );
   }
 
   /**
-   * Reads the pack's connectors, applies the changes (see planConnectorChanges) and returns the
-   * connectors after them. Call it inside a transaction, after lockToolPack.
+   * Applies the changes (see planConnectorChanges) to `current`, the pack's connectors, and returns
+   * the connectors after them. Call it inside a transaction, after lockToolPack and reading `current`.
+   * One statement detaches and upserts; as it cannot see its own writes, the list after them is its
+   * upserted rows plus the untouched rows of its snapshot.
    */
-  async applyConnectorChanges(tx: Sql, accountId: string, toolPackId: string, changes: readonly ConnectorChange[], mode: ConnectorWriteMode) {
-    const current = (await this.connectorsOf(tx, [toolPackId])).map(toState);
-    const plan = planConnectorChanges(current, changes, mode);
-    for (const slug of plan.removals) await this.removeConnector(tx, toolPackId, slug);
-    for (const connector of plan.upserts) {
-      // A connector already in the pack keeps its row, and so its place in the list.
-      await tx.query(
-        `insert into merge_tool_pack_connectors (tool_pack_id, account_id, slug, auth_scope, enabled_tools) values ($1, $2, $3, $4, $5)
-         on conflict (tool_pack_id, slug) do update set auth_scope = excluded.auth_scope, enabled_tools = excluded.enabled_tools, updated_at = now()`,
-        [toolPackId, accountId, connector.slug, connector.authScope, JSON.stringify(connector.toolNames)],
-      );
-    }
-    return this.connectorsOf(tx, [toolPackId]);
+  async applyConnectorChanges(
+    tx: Sql,
+    accountId: string,
+    toolPackId: string,
+    current: readonly PackConnectorRow[],
+    changes: readonly ConnectorChange[],
+    mode: ConnectorWriteMode,
+  ): Promise<PackConnectorRow[]> {
+    const plan = planConnectorChanges(current.map(toState), changes, mode);
+    if (plan.upserts.length === 0 && plan.removals.length === 0) return [...current];
+    return tx.query<PackConnectorRow>(
+      `with removed as (
+         delete from merge_tool_pack_connectors where tool_pack_id = $1::uuid and slug in (select jsonb_array_elements_text($3::jsonb)) returning slug
+       ), upserted as (
+         -- A connector already in the pack keeps its row, and so its place (seq) in the list.
+         insert into merge_tool_pack_connectors (tool_pack_id, account_id, slug, auth_scope, enabled_tools) ${connectorItems(4, "$1::uuid")}
+         on conflict (tool_pack_id, slug) do update set auth_scope = excluded.auth_scope, enabled_tools = excluded.enabled_tools, updated_at = now()
+         returning slug, auth_scope, enabled_tools, seq
+       )
+       select slug, auth_scope, enabled_tools from (
+         select slug, auth_scope, enabled_tools, seq from upserted
+         union all
+         select slug, auth_scope, enabled_tools, seq from merge_tool_pack_connectors
+         where tool_pack_id = $1::uuid and slug not in (select slug from removed) and slug not in (select slug from upserted)
+       ) pack_connectors order by seq`,
+      [toolPackId, accountId, JSON.stringify(plan.removals), JSON.stringify(plan.upserts.map(toItem))],
+    );
   }
 
   /** Detaches one connector; false when it was not in the pack. */
@@ -111,4 +151,8 @@ export class MergeStore {
 
 function toState(row: PackConnectorRow): PackConnectorState {
   return { slug: row.slug, authScope: row.auth_scope, toolNames: row.enabled_tools };
+}
+
+function toItem(state: PackConnectorState): PackConnectorRow {
+  return { slug: state.slug, auth_scope: state.authScope, enabled_tools: state.toolNames };
 }
