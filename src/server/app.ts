@@ -1,13 +1,12 @@
 import express, { type Express } from "express";
-import { pinoHttp } from "pino-http";
 import type { Logger } from "pino";
-import { randomUUID } from "node:crypto";
 import { parse as parseQuery } from "node:querystring";
 import { loadSpec } from "../contracts/loadSpec.js";
 import type { ServerConfig } from "./config.js";
 import type { Database } from "./db/database.js";
 import type { ApiModule } from "./http/apiModule.js";
 import { corsForBrowserApps } from "./http/cors.js";
+import { requestLogging } from "./http/requestLogging.js";
 import { createApiRouter } from "./http/operationRouter.js";
 import type { RateLimiter } from "./http/rateLimiter.js";
 import type { ReadCache } from "./http/readCache.js";
@@ -33,17 +32,8 @@ export function createApp(deps: AppDeps): { app: Express; mountPaths: Record<str
   // went unchecked; Node's 16 KB header limit already bounds a query's size.
   app.set("query parser", (text: string) => parseQuery(text, "&", "=", { maxKeys: 0 }));
   app.use(corsForBrowserApps);
-  app.use(
-    pinoHttp({
-      logger: deps.logger,
-      genReqId: (req) => (typeof req.headers["x-request-id"] === "string" ? req.headers["x-request-id"] : randomUUID()),
-      // Only the method, URL and status: never bodies, never credential headers.
-      serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-    }),
-  );
+  app.use(requestLogging(deps.logger));
+
 
   const alone = deps.config.onlyApi !== undefined;
   const mountPaths: Record<string, string> = Object.fromEntries(
