@@ -1,6 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { createServer } from "node:net";
 
 /** A server in a child process of its own, so the load generator never shares its event loop or core. */
 export type ServerProcess = {
@@ -98,16 +97,6 @@ export function cpuTimeMs(pid: number): number | undefined {
   }
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
 
 async function answers2xx(url: string, headers?: Record<string, string>): Promise<boolean> {
   try {

@@ -9,7 +9,8 @@ import { prismArguments } from "../src/mock/prismMocks.js";
 import { mountPath } from "../src/server/mountPaths.js";
 import type { TargetName } from "./options.js";
 import { BENCH_API, type Route } from "./routes.js";
-import { freePort, spawnServer, type ServerProcess } from "./serverProcess.js";
+import { freePort } from "../src/net/freePort.js";
+import { spawnServer, type ServerProcess } from "./serverProcess.js";
 
 const REPO_ROOT = fileURLToPath(new URL("../", import.meta.url));
 const SERVER_MAIN = fileURLToPath(new URL("../src/server/main.ts", import.meta.url));

@@ -1,7 +1,7 @@
-import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiClient, type ApiClient } from "../../src/clients/index.js";
 import { startLangGraphServer, type LangGraphServer } from "../../src/langgraph/devServer.js";
+import { freePort } from "../../src/net/freePort.js";
 import { startQuirkyAgentServer, type AgentBehaviour } from "../support/quirkyAgentServer.js";
 import { startTestServer, type TestServer } from "../support/testServer.js";
 
@@ -94,7 +94,7 @@ describe("EvalStudio test (E11) and invoke (E12) call the connector's agent serv
   });
 
   it("E11 reports an unreachable agent server as success: false, 'Connection refused'", async () => {
-    const port = await closedPort();
+    const port = await freePort(); // bound, then released: nothing listens there
     const id = await connector("unreachable", `http://127.0.0.1:${port}`);
     const { data, response } = await test(id);
     expect(response.status).toBe(200);
@@ -111,13 +111,3 @@ describe("EvalStudio test (E11) and invoke (E12) call the connector's agent serv
     expect(unknown.error).toEqual({ error: "Connector not found" });
   });
 });
-
-/** A port nothing listens on: bound, then released. */
-function closedPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
