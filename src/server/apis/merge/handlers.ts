@@ -4,6 +4,7 @@ import type { HandlersOf } from "../../http/apiModule.js";
 import { created, noContent, ok } from "../../http/responses.js";
 import type { ApiDeps } from "../apiDeps.js";
 import type { Catalogue } from "./catalogue.js";
+import type { ConnectorWriteMode } from "./connectorPlan.js";
 import { resolveConnectorInputs } from "./connectorInputs.js";
 import { pageFor, paginated, requestedPage } from "./paging.js";
 import { presentConnectorDetail, presentPackConnectors, presentToolPack } from "./presenters.js";
@@ -50,25 +51,9 @@ export function mergeHandlers({ database }: Pick<ApiDeps, "database">, store: Me
       return ok(presentPackConnectors(pack.connectors, catalogue));
     },
 
-    replaceToolPackConnectors: async ({ account, params, body }) => {
-      const changes = resolveConnectorInputs(catalogue, body, "body");
-      return database.transaction(async (tx) => {
-        await store.lockToolPack(tx, account.accountId, params.tool_pack_id);
-        const current = await store.connectorsOf(tx, params.tool_pack_id);
-        const connectors = await store.applyConnectorChanges(tx, account.accountId, params.tool_pack_id, current, changes, "replace");
-        return ok(presentPackConnectors(connectors, catalogue));
-      });
-    },
+    replaceToolPackConnectors: ({ account, params, body }) => writeConnectors(account.accountId, params.tool_pack_id, body, "replace"),
 
-    updateToolPackConnectors: async ({ account, params, body }) => {
-      const changes = resolveConnectorInputs(catalogue, body, "body");
-      return database.transaction(async (tx) => {
-        await store.lockToolPack(tx, account.accountId, params.tool_pack_id);
-        const current = await store.connectorsOf(tx, params.tool_pack_id);
-        const connectors = await store.applyConnectorChanges(tx, account.accountId, params.tool_pack_id, current, changes, "merge");
-        return ok(presentPackConnectors(connectors, catalogue));
-      });
-    },
+    updateToolPackConnectors: ({ account, params, body }) => writeConnectors(account.accountId, params.tool_pack_id, body, "merge"),
 
     removeToolPackConnector: async ({ account, params }) => {
       await database.transaction(async (tx) => {
@@ -90,4 +75,14 @@ export function mergeHandlers({ database }: Pick<ApiDeps, "database">, store: Me
       return ok(presentConnectorDetail(connector));
     },
   };
+
+  /** M7 (replace) and M8 (merge): under the pack's row lock, so concurrent writes lose nothing. */
+  async function writeConnectors(accountId: string, toolPackId: string, body: Parameters<typeof resolveConnectorInputs>[1], mode: ConnectorWriteMode) {
+    const changes = resolveConnectorInputs(catalogue, body, "body");
+    return database.transaction(async (tx) => {
+      await store.lockToolPack(tx, accountId, toolPackId);
+      const current = await store.connectorsOf(tx, toolPackId);
+      return ok(presentPackConnectors(await store.applyConnectorChanges(tx, accountId, toolPackId, current, changes, mode), catalogue));
+    });
+  }
 }
