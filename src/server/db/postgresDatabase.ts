@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import pg from "pg";
 import { describeUrl, type Database } from "./database.js";
 
@@ -11,7 +12,7 @@ export async function openPostgresDatabase(url: string, poolSize = 10): Promise<
     kind: "postgres",
     location: `PostgreSQL ${describeUrl(url)}`,
     async query(text, params) {
-      const result = await pool.query(text, params as unknown[] | undefined);
+      const result = await pool.query(prepared(text, params));
       return result.rows;
     },
     async transaction(work) {
@@ -20,7 +21,7 @@ export async function openPostgresDatabase(url: string, poolSize = 10): Promise<
         await client.query("begin");
         const value = await work({
           async query(text, params) {
-            return (await client.query(text, params as unknown[] | undefined)).rows;
+            return (await client.query(prepared(text, params))).rows;
           },
         });
         await client.query("commit");
@@ -34,4 +35,21 @@ export async function openPostgresDatabase(url: string, poolSize = 10): Promise<
     },
     close: () => pool.end(),
   };
+}
+
+const statementNames = new Map<string, string>();
+
+/**
+ * Every query as a named prepared statement: PostgreSQL parses and plans each distinct text once
+ * per connection instead of on every request (it shares this machine's cores with the server).
+ * Statements without parameters (begin, commit, DDL) are sent as they are.
+ */
+function prepared(text: string, params: readonly unknown[] | undefined): pg.QueryConfig {
+  if (!params || params.length === 0) return { text };
+  let name = statementNames.get(text);
+  if (!name) {
+    name = `cc_${createHash("sha1").update(text).digest("hex").slice(0, 16)}`;
+    statementNames.set(text, name);
+  }
+  return { name, text, values: params as unknown[] };
 }
