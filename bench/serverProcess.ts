@@ -1,5 +1,6 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { stopChild } from "../src/process/stopChild.js";
 
 /** A server in a child process of its own, so the load generator never shares its event loop or core. */
 export type ServerProcess = {
@@ -37,7 +38,7 @@ export async function spawnServer(input: SpawnServerInput): Promise<ServerProces
   child.once("exit", () => live.delete(child));
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4_000)));
-  const stop = () => stopChild(child);
+  const stop = () => stopChild(child, 10_000);
 
   const deadline = Date.now() + (input.timeoutMs ?? 120_000);
   while (!(await answers2xx(input.readyUrl, input.readyHeaders))) {
@@ -56,7 +57,7 @@ export async function spawnServer(input: SpawnServerInput): Promise<ServerProces
 
 /** Ends every child still running (Ctrl-C on the bench). */
 export async function stopAllServers(): Promise<void> {
-  await Promise.all([...live].map(stopChild));
+  await Promise.all([...live].map((child) => stopChild(child, 10_000)));
 }
 
 /**
@@ -106,16 +107,4 @@ async function answers2xx(url: string, headers?: Record<string, string>): Promis
   } catch {
     return false;
   }
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const force = setTimeout(() => child.kill("SIGKILL"), 10_000);
-    child.once("exit", () => {
-      clearTimeout(force);
-      resolve();
-    });
-    child.kill("SIGTERM");
-  });
 }

@@ -9,7 +9,7 @@ import { prismArguments } from "../src/mock/prismMocks.js";
 import { mountPath } from "../src/server/mountPaths.js";
 import type { TargetName } from "./options.js";
 import { BENCH_API, type Route } from "./routes.js";
-import { freePort } from "../src/net/freePort.js";
+import { freePort } from "../src/process/freePort.js";
 import { spawnServer, type ServerProcess } from "./serverProcess.js";
 
 const REPO_ROOT = fileURLToPath(new URL("../", import.meta.url));

@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
-import { freePort } from "../net/freePort.js";
+import { freePort } from "../process/freePort.js";
+import { stopChild } from "../process/stopChild.js";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -28,13 +29,7 @@ export async function startLangGraphServer(config = ECHO_GRAPH_CONFIG, port?: nu
   child.stdout.on("data", (c: Buffer) => (output += c.toString()));
   child.stderr.on("data", (c: Buffer) => (output += c.toString()));
   const url = `http://127.0.0.1:${listenPort}`;
-  const close = () =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once("exit", () => resolve());
-      child.kill("SIGTERM");
-      setTimeout(() => child.kill("SIGKILL"), 5_000).unref();
-    });
+  const close = () => stopChild(child);
   const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`langgraphjs dev exited (${child.exitCode}):\n${output}`);

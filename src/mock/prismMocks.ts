@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
 import { API_NAMES, type ApiName } from "../contracts/apiNames.js";
+import { stopChild } from "../process/stopChild.js";
 import { specPath } from "../contracts/loadSpec.js";
 
 /** Prism's CLI entry, resolved from our own dependency so `npx` and PATH play no part. */
@@ -84,17 +85,5 @@ function waitUntilListening(child: ChildProcess, api: ApiName, onLog?: PrismMock
       clearTimeout(timer);
       reject(new Error(`Prism (${api}) exited with code ${code}:\n${output}`));
     });
-  });
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const force = setTimeout(() => child.kill("SIGKILL"), 5_000);
-    child.once("exit", () => {
-      clearTimeout(force);
-      resolve();
-    });
-    child.kill("SIGTERM");
   });
 }

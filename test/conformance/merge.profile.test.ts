@@ -3,6 +3,7 @@ import { runConformance } from "../../src/conformance/runner.js";
 import type { Report } from "../../src/conformance/types.js";
 import { readDevKeys } from "../../src/server/fixtures.js";
 import { startTestServer, type TestServer } from "../support/testServer.js";
+import { expectCleanReadOnlyRun } from "./support/readOnlyRun.js";
 
 /** fixtures/merge/keys.json: Northwind's production key, and the test key of another account. */
 const [primary, secondary] = readDevKeys("merge");
@@ -83,12 +84,7 @@ describe("the Merge conformance profile against the reference server", () => {
     const report = await run({ readOnly: true, fetch: withFault((request, pass) => (methods.push(request.method), pass(request))) });
     console.log(`merge read-only run: ${report.requests} requests`);
 
-    expect(report.findings, JSON.stringify(report.findings, null, 2)).toEqual([]);
-    expect(new Set(methods)).toEqual(new Set(["GET"]));
-    const byName = Object.fromEntries(report.checks.map((c) => [c.check, c]));
-    for (const check of ["read_operations", "auth_required", "not_found", "cross_key_isolation", ...PASSIVE]) expect(byName[check]?.status, check).toBe("passed");
-    for (const check of FLOWS) expect(byName[check], check).toMatchObject({ status: "skipped", reason: "read-only run" });
-    for (const check of ["negative_data_rejection", "use_after_free"]) expect(byName[check]?.status, check).toBe("skipped");
+    expectCleanReadOnlyRun(report, methods, FLOWS, PASSIVE);
   });
 
   describe("catches a server that breaks the contract", () => {

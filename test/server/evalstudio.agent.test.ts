@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiClient, type ApiClient } from "../../src/clients/index.js";
 import { startLangGraphServer, type LangGraphServer } from "../../src/langgraph/devServer.js";
-import { freePort } from "../../src/net/freePort.js";
+import { freePort } from "../../src/process/freePort.js";
 import { startQuirkyAgentServer, type AgentBehaviour } from "../support/quirkyAgentServer.js";
 import { startTestServer, type TestServer } from "../support/testServer.js";
 
