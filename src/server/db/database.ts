@@ -16,7 +16,6 @@ export interface Database extends Sql {
 
 /** PostgreSQL's SQLSTATE for a unique_violation (Appendix A of the PostgreSQL manual). */
 export const UNIQUE_VIOLATION = "23505";
-export const FOREIGN_KEY_VIOLATION = "23503";
 
 export function sqlState(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | null)?.code;

@@ -3,7 +3,3 @@
  * value, not even its length; the contract allows up to four trailing characters, this server shows none.
  */
 export const SECRET_MASK = "********";
-
-export function maskValues(map: Record<string, unknown>): Record<string, string> {
-  return Object.fromEntries(Object.keys(map).map((name) => [name, SECRET_MASK]));
-}
