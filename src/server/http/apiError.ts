@@ -1,5 +1,9 @@
-/** A problem with one field of a request (path in JSON-pointer style, e.g. `/body/name`). */
-export type FieldProblem = { field: string; message: string };
+/**
+ * A problem with one field of a request (path in JSON-pointer style, e.g. `body/name`), with the
+ * JSON Schema keyword that failed when the contract's schema found it (so an API can reword it
+ * without matching the validator's English).
+ */
+export type FieldProblem = { field: string; message: string; keyword?: string };
 
 /**
  * A domain error: a status and a human-readable message, plus optional field problems and extra

@@ -89,7 +89,7 @@ function toProblem(error: ErrorObject, location: string): FieldProblem {
     : error.keyword === "additionalProperties" ? "is not an accepted field"
     : error.keyword === "enum" ? `must be one of: ${(error.params.allowedValues as unknown[]).join(", ")}`
     : (error.message ?? "is invalid");
-  return { field, message };
+  return { field, message, keyword: error.keyword };
 }
 
 function dedupe(problems: FieldProblem[]): FieldProblem[] {

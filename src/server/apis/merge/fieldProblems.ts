@@ -1,9 +1,6 @@
 import type { FieldProblem } from "../../http/apiError.js";
 import { MISSING_IDENTIFIER_MESSAGE } from "./connectorInputs.js";
 
-/** Ajv's message for a failed `anyOf`: here only the "slug or connector_id" rule of a connector item. */
-const ANY_OF_FAILED = "must match a schema in anyOf";
-
 /** The contract's messages for the paging parameters (the InvalidPaging examples). */
 const PAGING_MESSAGES: Record<string, string> = {
   page: "Must be an integer of at least 1.",
@@ -23,12 +20,13 @@ const MESSAGES: Record<string, string> = {
  * is one problem, not Ajv's three.
  */
 export function contractProblems(problems: readonly FieldProblem[]): FieldProblem[] {
-  const itemsWithoutIdentifier = new Set(problems.filter((p) => p.message === ANY_OF_FAILED).map((p) => p.field));
+  // A failed anyOf is, in this contract, only the "slug or connector_id" rule of a connector item.
+  const itemsWithoutIdentifier = new Set(problems.filter((p) => p.keyword === "anyOf").map((p) => p.field));
   const out: FieldProblem[] = [];
   for (const problem of problems) {
     const parent = problem.field.replace(/\/[^/]*$/, "");
-    if (itemsWithoutIdentifier.has(parent) && problem.message === "is required") continue;
-    const message = itemsWithoutIdentifier.has(problem.field) && problem.message === ANY_OF_FAILED ? MISSING_IDENTIFIER_MESSAGE : contractMessage(problem);
+    if (itemsWithoutIdentifier.has(parent) && problem.keyword === "required") continue;
+    const message = itemsWithoutIdentifier.has(problem.field) && problem.keyword === "anyOf" ? MISSING_IDENTIFIER_MESSAGE : contractMessage(problem);
     out.push({ field: contractField(problem.field), message });
   }
   return out;
