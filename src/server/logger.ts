@@ -20,6 +20,27 @@ export const REDACTED_PATHS = [
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   return pino(
     { level, redact: { paths: REDACTED_PATHS, censor: "[redacted]" }, base: { service: "connector-contracts" } },
-    destination,
+    destination ?? batchedStdout(),
   );
+}
+
+/**
+ * Standard output, buffered: lines are written 4 KiB at a time (one write(2) for about fifteen
+ * request lines, instead of pino's default of one per line on the request path), and whatever is
+ * buffered goes out within 100 ms, and synchronously when the process exits. Under load the
+ * per-line write was about 15% of a cached read's CPU (bench: 3,350 → 3,950 req/s without it).
+ * A SIGKILL loses at most the last 100 ms of lines.
+ */
+function batchedStdout(): DestinationStream {
+  const stream = pino.destination({ dest: 1, sync: true, minLength: 4096 });
+  const flushBuffered = () => {
+    try {
+      stream.flushSync();
+    } catch {
+      // Not open yet, or already closed: nothing can be written now.
+    }
+  };
+  setInterval(flushBuffered, 100).unref();
+  process.once("exit", flushBuffered);
+  return stream;
 }

@@ -1,3 +1,5 @@
+import { createHash } from "node:crypto";
+
 /** The one query interface both engines implement: PGlite (embedded) and PostgreSQL (pg). */
 export interface Sql {
   query<Row = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<Row[]>;
@@ -39,4 +41,19 @@ export function describeUrl(url: string): string {
   } catch {
     return "postgres (unparseable URL)";
   }
+}
+
+const statementNames = new Map<string, string>();
+
+/**
+ * The name a query's text is prepared under, on either engine: the same text always gets the
+ * same name, so each connection parses and plans it once (PostgreSQL's extended protocol).
+ */
+export function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (!name) {
+    name = `cc_${createHash("sha1").update(text).digest("hex").slice(0, 16)}`;
+    statementNames.set(text, name);
+  }
+  return name;
 }

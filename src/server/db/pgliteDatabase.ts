@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync } from "node:fs";
-import { PGlite } from "@electric-sql/pglite";
+import { PGlite, type Transaction } from "@electric-sql/pglite";
 import type { Database, Sql } from "./database.js";
+import { preparedStatements } from "./pglitePrepared.js";
 
 /**
  * The embedded database: PostgreSQL compiled to WASM, in memory or in a data directory.
@@ -10,25 +11,19 @@ export async function openPgliteDatabase(dataDir?: string, template?: Blob): Pro
   // PGlite makes only the last directory of the path; a fresh checkout has no .data/ yet.
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const pglite = await PGlite.create({ ...(dataDir ? { dataDir } : {}), ...(template ? { loadDataDir: template } : {}) });
-  const sql: Sql = {
-    async query(text, params) {
-      const result = await pglite.query(text, params as unknown[] | undefined);
-      return result.rows as never[];
-    },
+  const runPrepared = preparedStatements(pglite);
+  // Statements with parameters are prepared once; those without (begin, DDL) go as they are, as on PostgreSQL.
+  const run = async (text: string, params: readonly unknown[] | undefined, tx?: Transaction) => {
+    if (params && params.length > 0) return (await runPrepared(text, params, tx !== undefined)) as never[];
+    return (await (tx ?? pglite).query(text)).rows as never[];
   };
+  const sql: Sql = { query: (text, params) => run(text, params) };
   return {
     kind: "pglite",
     location: dataDir ? `PGlite data directory ${dataDir}` : "PGlite in memory",
     query: sql.query,
     transaction: (work) =>
-      pglite.transaction((tx) =>
-        work({
-          async query(text, params) {
-            const result = await tx.query(text, params as unknown[] | undefined);
-            return result.rows as never[];
-          },
-        }),
-      ),
+      pglite.transaction((tx) => work({ query: (text, params) => run(text, params, tx) })),
     close: () => pglite.close(),
     dump: () => pglite.dumpDataDir("none"),
   };

@@ -1,6 +1,5 @@
-import { createHash } from "node:crypto";
 import pg from "pg";
-import { describeUrl, type Database } from "./database.js";
+import { describeUrl, statementName, type Database } from "./database.js";
 
 /** A real PostgreSQL server through a pg connection pool. */
 export async function openPostgresDatabase(url: string, poolSize = 10): Promise<Database> {
@@ -37,8 +36,6 @@ export async function openPostgresDatabase(url: string, poolSize = 10): Promise<
   };
 }
 
-const statementNames = new Map<string, string>();
-
 /**
  * Every query as a named prepared statement: PostgreSQL parses and plans each distinct text once
  * per connection instead of on every request (it shares this machine's cores with the server).
@@ -46,10 +43,5 @@ const statementNames = new Map<string, string>();
  */
 function prepared(text: string, params: readonly unknown[] | undefined): pg.QueryConfig {
   if (!params || params.length === 0) return { text };
-  let name = statementNames.get(text);
-  if (!name) {
-    name = `cc_${createHash("sha1").update(text).digest("hex").slice(0, 16)}`;
-    statementNames.set(text, name);
-  }
-  return { name, text, values: params as unknown[] };
+  return { name: statementName(text), text, values: params as unknown[] };
 }

@@ -1,0 +1,72 @@
+import { parse, protocol, type PGlite } from "@electric-sql/pglite";
+import { statementName } from "./database.js";
+
+const { serialize } = protocol;
+
+/** Runs a query with parameters; `inTransaction` when the caller already holds PGlite's transaction. */
+export type PreparedQuery = (text: string, params: readonly unknown[], inTransaction: boolean) => Promise<unknown[]>;
+
+/**
+ * Named prepared statements on PGlite, as postgresDatabase.ts uses on PostgreSQL. PGlite's own
+ * query() parses and plans its text on every call; a Merge tool-pack create (one statement with
+ * two CTEs) took 1.15 ms that way and 0.39 ms as a prepared statement, on this machine.
+ *
+ * Built from PGlite's public protocol entry points, in the order its query() uses them: the
+ * transaction mutex (unless the caller holds it), the query mutex, the extended-protocol messages
+ * (Bind, Describe, Execute and Sync in one call, so an error still ends with Sync), and a flush of
+ * the data directory after a statement outside a transaction, as query() does.
+ */
+export function preparedStatements(pglite: PGlite): PreparedQuery {
+  /** Per prepared text, the parameter types the server inferred (to serialise values as query() does). */
+  const parameterTypes = new Map<string, number[]>();
+
+  async function prepare(text: string): Promise<number[]> {
+    const known = parameterTypes.get(text);
+    if (known) return known;
+    const name = statementName(text);
+    try {
+      await pglite.execProtocolStream(serialize.parse({ name, text }), { syncToFs: false });
+      const types = parse.parseDescribeStatementResults(await pglite.execProtocolStream(serialize.describe({ type: "S", name }), { syncToFs: false }));
+      parameterTypes.set(text, types);
+      return types;
+    } finally {
+      await pglite.execProtocolStream(serialize.sync(), { syncToFs: false, throwOnError: false });
+    }
+  }
+
+  async function execute(text: string, params: readonly unknown[]): Promise<unknown[]> {
+    const types = await prepare(text);
+    const values = params.map((value, i) => (value === null || value === undefined ? null : serializeValue(pglite, types[i], value)));
+    const messages = await pglite.execProtocolStream(
+      concat([serialize.bind({ statement: statementName(text), values }), serialize.describe({ type: "P" }), serialize.execute({}), serialize.sync()]),
+      { syncToFs: false },
+    );
+    return parse.parseResults(messages, pglite.parsers)[0]?.rows ?? [];
+  }
+
+  return (text, params, inTransaction) =>
+    inTransaction
+      ? pglite._runExclusiveQuery(() => execute(text, params))
+      : pglite._runExclusiveTransaction(() =>
+          pglite._runExclusiveQuery(async () => {
+            const rows = await execute(text, params);
+            await pglite.syncToFs();
+            return rows;
+          }),
+        );
+}
+
+function serializeValue(pglite: PGlite, type: number | undefined, value: unknown): string {
+  const serializer = type === undefined ? undefined : pglite.serializers[type];
+  return serializer ? (serializer(value) as string) : String(value);
+}
+
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  const whole = new Uint8Array(parts.reduce((n, part) => n + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    whole.set(part, offset);
+    offset += part.length;
+  }
+  return whole;
+}
