@@ -10,6 +10,7 @@ import { requestLogging } from "./http/requestLogging.js";
 import { createApiRouter } from "./http/operationRouter.js";
 import type { RateLimiter } from "./http/rateLimiter.js";
 import type { ReadCache } from "./http/readCache.js";
+import { answerFromReadCaches, cachedReadsOf } from "./http/cachedReads.js";
 import { createAdminRouter } from "./adminRouter.js";
 import { mountPath } from "./mountPaths.js";
 
@@ -19,7 +20,7 @@ export type AppDeps = {
   logger: Logger;
   modules: readonly ApiModule[];
   rateLimiters: Partial<Record<string, RateLimiter>>;
-  /** Per API, the read cache (only when this process owns its database). */
+  /** Per API, the read cache (only when this process sees every change to its database). */
   readCaches?: Partial<Record<string, ReadCache>>;
 };
 
@@ -34,18 +35,28 @@ export function createApp(deps: AppDeps): { app: Express; mountPaths: Record<str
   app.use(corsForBrowserApps);
   app.use(requestLogging(deps.logger));
 
-
   const alone = deps.config.onlyApi !== undefined;
   const mountPaths: Record<string, string> = Object.fromEntries(
     deps.modules.map((m) => [m.api, mountPath(m.api, loadSpec(m.api), alone)]),
   );
+  const cachedReads = Object.fromEntries(
+    deps.modules.flatMap((m) => {
+      const cache = deps.readCaches?.[m.api];
+      return cache ? [[m.api, cachedReadsOf(loadSpec(m.api), cache)] as const] : [];
+    }),
+  );
+  // Cached answers go out before any routing; not for an API with a rate limit, where each request counts.
+  const lanes = deps.modules
+    .filter((m) => cachedReads[m.api] && !deps.rateLimiters[m.api])
+    .map((m) => ({ mountPath: mountPaths[m.api]!, reads: cachedReads[m.api]! }));
+  if (lanes.length > 0) app.use(answerFromReadCaches(lanes));
   // Admin first: an API served alone at the root would otherwise answer its paths.
   const forgetCachedReads = () => Object.values(deps.readCaches ?? {}).forEach((cache) => cache?.clear());
   app.use("/__admin", createAdminRouter({ database: deps.database, modules: deps.modules, mountPaths, onReset: forgetCachedReads }));
   for (const module of deps.modules) {
     const spec = loadSpec(module.api);
     const router = createApiRouter({
-      module, spec, config: deps.config, logger: deps.logger, rateLimiter: deps.rateLimiters[module.api], readCache: deps.readCaches?.[module.api],
+      module, spec, config: deps.config, logger: deps.logger, rateLimiter: deps.rateLimiters[module.api], cachedReads: cachedReads[module.api],
     });
     app.use(mountPaths[module.api] || "/", router);
   }

@@ -1,43 +1,64 @@
 import { describe, expect, it } from "vitest";
 import { createApiClient } from "../../src/clients/index.js";
-import { ReadCache } from "../../src/server/http/readCache.js";
+import { ReadCache, requestKey } from "../../src/server/http/readCache.js";
 import { readDevKeys } from "../../src/server/fixtures.js";
 import { startTestServer } from "../support/testServer.js";
 
-const answer = (body: string) => ({ status: 200, headers: {}, body });
+const answer = (body: string) => ({ status: 200, headers: {}, body: Buffer.from(body) });
+const bodyOf = (hit: { body: Buffer } | undefined) => hit?.body.toString();
 
 describe("ReadCache", () => {
-  it("serves a stored answer until the account writes", () => {
+  it("serves a stored answer until the account writes; another account's write changes nothing", () => {
     const cache = new ReadCache();
-    cache.store("a", "GET /x", cache.version("a"), answer("1"));
-    expect(cache.get("a", "GET /x")?.body).toBe("1");
-    expect(cache.get("b", "GET /x")).toBeUndefined();
+    cache.store("GET /x as a", "a", cache.version("a"), answer("1"));
+    expect(bodyOf(cache.get("GET /x as a"))).toBe("1");
+    expect(cache.get("GET /x as b")).toBeUndefined();
+    cache.invalidate("b");
+    expect(bodyOf(cache.get("GET /x as a"))).toBe("1");
     cache.invalidate("a");
-    expect(cache.get("a", "GET /x")).toBeUndefined();
+    expect(cache.get("GET /x as a")).toBeUndefined();
   });
 
   it("does not store a read that raced a write (the write bumped the version while it ran)", () => {
     const cache = new ReadCache();
     const versionAtStart = cache.version("a");
     cache.invalidate("a"); // a write committed while the read was in flight
-    cache.store("a", "GET /x", versionAtStart, answer("stale"));
-    expect(cache.get("a", "GET /x")).toBeUndefined();
+    cache.store("GET /x", "a", versionAtStart, answer("stale"));
+    expect(cache.get("GET /x")).toBeUndefined();
   });
 
   it("forgets everything on clear(), and a read begun before it is not stored", () => {
     const cache = new ReadCache();
-    cache.store("a", "GET /x", cache.version("a"), answer("1"));
+    cache.store("GET /x", "a", cache.version("a"), answer("1"));
     const versionAtStart = cache.version("b");
     cache.clear();
-    cache.store("b", "GET /y", versionAtStart, answer("stale"));
-    expect(cache.get("a", "GET /x")).toBeUndefined();
-    expect(cache.get("b", "GET /y")).toBeUndefined();
+    cache.store("GET /y", "b", versionAtStart, answer("stale"));
+    expect(cache.get("GET /x")).toBeUndefined();
+    expect(cache.get("GET /y")).toBeUndefined();
   });
 
-  it("keeps at most maxPerAccount answers, dropping the oldest", () => {
+  it("stores nothing once disabled (another process writes to the database)", () => {
+    const cache = new ReadCache();
+    cache.store("GET /x", "a", cache.version("a"), answer("1"));
+    cache.disable();
+    expect(cache.get("GET /x")).toBeUndefined();
+    cache.store("GET /x", "a", cache.version("a"), answer("1"));
+    expect(cache.get("GET /x")).toBeUndefined();
+  });
+
+  it("keeps at most maxEntries answers, dropping the oldest", () => {
     const cache = new ReadCache(2);
-    for (const key of ["1", "2", "3"]) cache.store("a", key, cache.version("a"), answer(key));
-    expect([cache.get("a", "1"), cache.get("a", "2")?.body, cache.get("a", "3")?.body]).toEqual([undefined, "2", "3"]);
+    for (const key of ["1", "2", "3"]) cache.store(key, "a", cache.version("a"), answer(key));
+    expect([cache.get("1"), bodyOf(cache.get("2")), bodyOf(cache.get("3"))]).toEqual([undefined, "2", "3"]);
+  });
+
+  it("keys a read by its credential headers, Host and URL", () => {
+    const key = (headers: Record<string, string>, url = "/merge/tool-packs/") => requestKey(headers, ["authorization"], url);
+    const base = { host: "127.0.0.1:4000", authorization: "Bearer a" };
+    expect(key(base)).toBe(key({ ...base, accept: "application/json" }));
+    expect(key(base)).not.toBe(key({ ...base, authorization: "Bearer b" }));
+    expect(key(base)).not.toBe(key({ ...base, host: "localhost:4000" }));
+    expect(key(base)).not.toBe(key(base, "/merge/tool-packs/?limit=1"));
   });
 });
 

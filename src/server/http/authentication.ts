@@ -56,6 +56,13 @@ export function createAuthenticator(api: ApiName, spec: OpenApiDocument, keys: K
   };
 }
 
+/** The request headers that carry a credential in any of the contract's security schemes. */
+export function credentialHeaderNames(spec: OpenApiDocument): string[] {
+  const schemes = Object.values((spec.components?.securitySchemes ?? {}) as Record<string, Record<string, string>>);
+  const names = schemes.map((scheme) => (scheme.type === "apiKey" && scheme.in === "header" ? scheme.name!.toLowerCase() : scheme.type === "http" ? "authorization" : undefined));
+  return [...new Set(names.filter((name) => name !== undefined))].sort();
+}
+
 function credentialReader(scheme: Record<string, string>): CredentialReader {
   if (scheme.type === "apiKey" && scheme.in === "header") {
     const header = scheme.name!.toLowerCase();

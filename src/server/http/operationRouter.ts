@@ -8,7 +8,7 @@ import type { ApiModule, OperationHandler, OperationResponse } from "./apiModule
 import { AuthenticationError, createAuthenticator, type Account } from "./authentication.js";
 import { operationTable, type OperationSpec } from "../../contracts/operationTable.js";
 import type { RateLimiter } from "./rateLimiter.js";
-import type { CachedAnswer, ReadCache } from "./readCache.js";
+import { sendResult, serveCachedRead, type CachedReadsOfApi } from "./cachedReads.js";
 import { createRequestValidators } from "./requestValidation.js";
 
 export type ApiRouterOptions = {
@@ -17,8 +17,8 @@ export type ApiRouterOptions = {
   config: Pick<ServerConfig, "responseValidation" | "bodyLimitBytes">;
   logger: Logger;
   rateLimiter?: RateLimiter;
-  /** Answers of the module's cacheable reads (only when this process owns the database). */
-  readCache?: ReadCache;
+  /** Answers of the module's cacheable reads (only when this process sees every change to the database). */
+  cachedReads?: CachedReadsOfApi;
 };
 
 /**
@@ -34,7 +34,8 @@ export function createApiRouter(options: ApiRouterOptions): Router {
   const validatorFor = createRequestValidators(spec);
   const checkResponse = responseChecker(spec, options);
 
-  const cachedReads = new Set(options.readCache ? (module.cacheableReads ?? []) : []);
+  const reads = options.cachedReads;
+  const cachedOperations = new Set(reads ? (module.cacheableReads ?? []) : []);
 
   router.use(express.json({ limit: options.config.bodyLimitBytes, strict: false, type: ["application/json", "application/*+json"] }));
 
@@ -51,12 +52,12 @@ export function createApiRouter(options: ApiRouterOptions): Router {
       );
       const log = (req as Request & { log?: Logger }).log ?? options.logger;
       const run = () => (handler as OperationHandler)({ ...valid, account, headers: req.headers, log, mountPath: req.baseUrl });
-      if (cachedReads.has(operation.operationId)) return serveCachedRead(options.readCache!, account, req, res, () => run().then((r) => checkResponse(operation, r, log)));
+      if (reads && cachedOperations.has(operation.operationId)) return serveCachedRead(reads, account, req, res, () => run().then((r) => checkResponse(operation, r, log)));
       try {
-        send(res, checkResponse(operation, await run(), log));
+        sendResult(res, checkResponse(operation, await run(), log));
       } finally {
         // A write (even a refused one) may have changed what this account reads.
-        if (operation.method !== "get") options.readCache?.invalidate(account.accountId);
+        if (operation.method !== "get") reads?.cache.invalidate(account.accountId);
       }
     });
   }
@@ -98,31 +99,6 @@ function validateWithApiWording<T>(module: ApiModule, operation: OperationSpec, 
     }
     throw error;
   }
-}
-
-/** A repeatable read: the stored answer when there is one, else the handler's, stored for next time. */
-async function serveCachedRead(cache: ReadCache, account: Account, req: Request, res: Response, run: () => Promise<OperationResponse>) {
-  // The Host header is part of the key: list answers carry absolute links built from it.
-  const key = `${req.headers.host ?? ""} ${req.originalUrl}`;
-  const hit = cache.get(account.accountId, key);
-  if (hit) return sendSerialised(res, hit);
-  const version = cache.version(account.accountId);
-  const result = await run();
-  if (result.status !== 200 || result.body === undefined) return send(res, result);
-  const answer = { status: 200, headers: result.headers ?? {}, body: JSON.stringify(result.body) };
-  cache.store(account.accountId, key, version, answer);
-  sendSerialised(res, answer);
-}
-
-function sendSerialised(res: Response, answer: CachedAnswer) {
-  for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
-  res.status(answer.status).type("application/json").send(answer.body);
-}
-
-function send(res: Response, result: OperationResponse) {
-  for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
-  if (result.body === undefined) return void res.status(result.status).end();
-  res.status(result.status).json(result.body);
 }
 
 /** Maps whatever was thrown to an ApiError: body-parser's errors by their documented `type`, anything else to an opaque 500. */
