@@ -41,7 +41,7 @@ export async function measureTargets(names: readonly TargetName[], routes: reado
           if (!captured) await withReference("reference-pglite", options, undefined, capture);
           results[name] = await measure(await startBareExpress(captureFile, routes[0]!), routes, options);
         } else {
-          if (name === "reference-postgres" && !options.postgresUrl) {
+          if (name.startsWith("reference-postgres") && !options.postgresUrl) {
             results[name] = { status: "skipped", reason: "--skip-postgres" };
             continue;
           }
@@ -65,9 +65,14 @@ export async function measureTargets(names: readonly TargetName[], routes: reado
 
 /** Runs `work` on a reference server on a fresh database, then stops it (writing its profile) and drops the database. */
 async function withReference<T>(name: TargetName, options: BenchOptions, cpuProfileDir: string | undefined, work: (target: RunningTarget) => Promise<T>): Promise<T> {
-  const database: ReferenceDatabase = name === "reference-postgres" ? await freshPostgresDatabase(options.postgresUrl!) : freshPgliteDatabase();
+  const database: ReferenceDatabase = name.startsWith("reference-postgres") ? await freshPostgresDatabase(options.postgresUrl!) : freshPgliteDatabase();
   try {
-    const target = await startReferenceServer(name, { database, logLevel: options.logLevel, ...(cpuProfileDir ? { cpuProfileDir } : {}) });
+    const target = await startReferenceServer(name, {
+      database,
+      logLevel: options.logLevel,
+      readCache: name === "reference-postgres-uncached" ? "off" : "auto",
+      ...(cpuProfileDir ? { cpuProfileDir } : {}),
+    });
     try {
       return await work(target);
     } finally {

@@ -19,7 +19,7 @@ const BARE_EXPRESS = fileURLToPath(new URL("./bareExpress.ts", import.meta.url))
 /** The server's whole configuration surface (src/server/config.ts): cleared, so a run is the defaults whatever the shell holds. */
 const SERVER_ENV_NAMES = [
   "PORT", "HOST", "CC_API", "DATABASE_URL", "PGLITE_DIR", "VAULT_KEY", "REDIS_URL", "REDIS_KEY_PREFIX", "VERN_RATE_LIMIT",
-  "MERGE_RATE_LIMIT", "SIM_STEP_MS", "CONNECTOR_TIMEOUT_MS", "LOG_LEVEL", "RESPONSE_VALIDATION", "BODY_LIMIT_BYTES",
+  "MERGE_RATE_LIMIT", "SIM_STEP_MS", "CONNECTOR_TIMEOUT_MS", "LOG_LEVEL", "RESPONSE_VALIDATION", "BODY_LIMIT_BYTES", "READ_CACHE",
 ];
 
 export type RunningTarget = {
@@ -53,6 +53,8 @@ export type ReferenceInput = {
   logLevel: string;
   /** SIM_STEP_MS; undefined = the server's default. */
   simStepMs?: number;
+  /** READ_CACHE; undefined = the server's default (auto). */
+  readCache?: "auto" | "off";
   /**
    * When set, the child runs with --cpu-prof and writes its profiles into this directory on exit:
    * one per thread (tsx's module loader has a thread of its own), under Node's default names.
@@ -69,6 +71,7 @@ export async function startReferenceServer(name: TargetName, input: ReferenceInp
     args: [...profileArgs, "--import", "tsx", SERVER_MAIN],
     env: { ...serverFreeEnv(), ...input.database.env, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: input.logLevel,
       ...(input.simStepMs === undefined ? {} : { SIM_STEP_MS: String(input.simStepMs) }),
+      ...(input.readCache === undefined ? {} : { READ_CACHE: input.readCache }),
     },
     cwd: REPO_ROOT,
     readyUrl: `${origin}/__admin/health`,

@@ -29,6 +29,8 @@ export type ServerConfig = Readonly<{
   /** Validate every response against the contract: off, log a violation, or answer 500 (tests). */
   responseValidation: "off" | "log" | "enforce";
   bodyLimitBytes: number;
+  /** Keep answers of repeatable reads while this process sees every change to its data (READ_CACHE=off: never). */
+  readCache: boolean;
 }>;
 
 export class ConfigError extends Error {}
@@ -41,7 +43,7 @@ type Env = Record<string, string | undefined>;
  *
  * PORT, HOST, CC_API, DATABASE_URL, PGLITE_DIR, VAULT_KEY (base64 or hex, 32 bytes), REDIS_URL, REDIS_KEY_PREFIX,
  * VERN_RATE_LIMIT (requests/minute, 0 = off), MERGE_RATE_LIMIT, SIM_STEP_MS, CONNECTOR_TIMEOUT_MS,
- * LOG_LEVEL, RESPONSE_VALIDATION, BODY_LIMIT_BYTES.
+ * LOG_LEVEL, RESPONSE_VALIDATION, BODY_LIMIT_BYTES, READ_CACHE (auto or off).
  */
 export function loadConfig(env: Env, overrides: Partial<ServerConfig> = {}): ServerConfig {
   const onlyApi = env.CC_API ? parseApi(env.CC_API) : undefined;
@@ -62,6 +64,7 @@ export function loadConfig(env: Env, overrides: Partial<ServerConfig> = {}): Ser
     logLevel: env.LOG_LEVEL ?? "info",
     responseValidation: oneOf(env.RESPONSE_VALIDATION, ["off", "log", "enforce"] as const, "off", "RESPONSE_VALIDATION"),
     bodyLimitBytes: int(env.BODY_LIMIT_BYTES, 1_048_576, "BODY_LIMIT_BYTES", 1024, 100 * 1_048_576),
+    readCache: oneOf(env.READ_CACHE, ["auto", "off"] as const, "auto", "READ_CACHE") === "auto",
     ...overrides,
   };
   return Object.freeze(config);

@@ -33,7 +33,7 @@ export type StartOptions = { logDestination?: DestinationStream };
 /** Opens the database, seeds it once, and listens (port 0 picks a free port, as tests do). */
 export async function startServer(config: ServerConfig, options: StartOptions = {}): Promise<RunningServer> {
   const logger = createLogger(config.logLevel, options.logDestination);
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: config.pgliteDir });
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: config.pgliteDir, logger });
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true }) : undefined;
   try {
     if (redis) await redis.connect();
@@ -45,9 +45,14 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
       const limit = config.rateLimits[module.api];
       if (limit) rateLimiters[module.api] = createRateLimiter(module.api, limit, redis, config.redisKeyPrefix);
     }
-    // Only a process that owns its database sees every change, so only it may cache reads.
+    // Only a process that sees every change to its database may cache reads: PGlite, or a
+    // PostgreSQL it is alone on, until another server joins (the caches are then off for good).
     const readCaches: Record<string, ReadCache> =
-      database.kind === "pglite" ? Object.fromEntries(modules.map((m) => [m.api, new ReadCache()])) : {};
+      config.readCache && database.presence.alone ? Object.fromEntries(modules.map((m) => [m.api, new ReadCache()])) : {};
+    database.presence.onJoined(() => {
+      for (const cache of Object.values(readCaches)) cache.disable();
+      logger.info("another server joined this database: reads now go to the database");
+    });
     const { app, mountPaths } = createApp({ config, database, logger, modules, rateLimiters, readCaches });
     const server = app.listen(config.port, config.host);
     Object.assign(server, { connectionsCheckingInterval: 1_000 }); // Node checks the timeouts below only every 30 s by default; read on "listening".

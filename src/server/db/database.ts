@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import type { ServerPresence } from "./serverPresence.js";
 
 /** The one query interface both engines implement: PGlite (embedded) and PostgreSQL (pg). */
 export interface Sql {
@@ -11,6 +12,8 @@ export interface Database extends Sql {
   readonly kind: DatabaseKind;
   /** A human-readable description of where the data lives (no credentials). */
   readonly location: string;
+  /** Whether this process is the only server writing to the database (then it may cache reads). */
+  readonly presence: ServerPresence;
   /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(work: (tx: Sql) => Promise<T>): Promise<T>;
   close(): Promise<void>;

@@ -1,3 +1,4 @@
+import type { Logger } from "pino";
 import type { Database } from "./database.js";
 import { isFreshDataDir, openPgliteDatabase } from "./pgliteDatabase.js";
 import { readTemplate, templateKey, writeTemplate } from "./pgliteTemplate.js";
@@ -9,11 +10,12 @@ export type DatabaseOptions = {
   databaseUrl?: string;
   /** PGlite's data directory; undefined keeps the data in memory. */
   pgliteDir?: string;
+  logger?: Logger;
 };
 
 /** Opens the configured database and brings its schema up to date. */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  if (options.databaseUrl) return migrated(await openPostgresDatabase(options.databaseUrl));
+  if (options.databaseUrl) return migrated(await openPostgresDatabase(options.databaseUrl, options.logger));
   const fresh = isFreshDataDir(options.pgliteDir);
   const key = fresh ? templateKey() : undefined;
   const template = key ? readTemplate(key) : undefined;

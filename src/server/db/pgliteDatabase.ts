@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { PGlite, type Transaction } from "@electric-sql/pglite";
 import type { Database, Sql } from "./database.js";
 import { preparedStatements } from "./pglitePrepared.js";
+import { ALONE_FOR_GOOD } from "./serverPresence.js";
 
 /**
  * The embedded database: PostgreSQL compiled to WASM, in memory or in a data directory.
@@ -21,6 +22,7 @@ export async function openPgliteDatabase(dataDir?: string, template?: Blob): Pro
   return {
     kind: "pglite",
     location: dataDir ? `PGlite data directory ${dataDir}` : "PGlite in memory",
+    presence: ALONE_FOR_GOOD,
     query: sql.query,
     transaction: (work) =>
       pglite.transaction((tx) => work({ query: (text, params) => run(text, params, tx) })),

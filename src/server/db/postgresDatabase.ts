@@ -1,15 +1,28 @@
 import pg from "pg";
+import type { Logger } from "pino";
 import { describeUrl, statementName, type Database } from "./database.js";
+import { joinServers } from "./serverPresence.js";
 
-/** A real PostgreSQL server through a pg connection pool. */
-export async function openPostgresDatabase(url: string, poolSize = 10): Promise<Database> {
+/**
+ * A real PostgreSQL server through a pg connection pool. Other servers may share it: the process
+ * joins them (serverPresence.ts) before it changes anything, migrations included.
+ */
+export async function openPostgresDatabase(url: string, logger?: Logger, poolSize = 10): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
   // An idle client that loses its connection must not crash the process (pg's documented advice).
   pool.on("error", () => undefined);
-  await pool.query("select 1");
+  let presence;
+  try {
+    await pool.query("select 1");
+    presence = await joinServers(url, logger);
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
   return {
     kind: "postgres",
     location: `PostgreSQL ${describeUrl(url)}`,
+    presence,
     async query(text, params) {
       const result = await pool.query(prepared(text, params));
       return result.rows;
@@ -32,7 +45,10 @@ export async function openPostgresDatabase(url: string, poolSize = 10): Promise<
         client.release();
       }
     },
-    close: () => pool.end(),
+    close: async () => {
+      await pool.end();
+      await presence.close();
+    },
   };
 }
 

@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApiClient } from "../../src/clients/index.js";
+import { loadConfig } from "../../src/server/config.js";
+import { readDevKeys } from "../../src/server/fixtures.js";
+import { startServer, type RunningServer } from "../../src/server/startServer.js";
+import { DATABASE_TARGETS, createTestDatabase, type TestDatabase } from "../support/testDatabases.js";
+
+/**
+ * A server alone on its PostgreSQL keeps answers of reads in memory; the moment a second server
+ * joins the same schema, the first stops (src/server/db/serverPresence.ts), so a write through the
+ * second is never hidden behind the first one's cache.
+ */
+describe.each(DATABASE_TARGETS.filter((target) => target === "postgres"))("cached reads on %s when a second server joins", () => {
+  let db: TestDatabase;
+  const servers: RunningServer[] = [];
+  const [key] = readDevKeys("merge");
+  const start = async () => {
+    const config = loadConfig({ PORT: "0", DATABASE_URL: db.databaseUrl, LOG_LEVEL: "silent", RESPONSE_VALIDATION: "enforce" });
+    const server = await startServer(config);
+    servers.push(server);
+    return server;
+  };
+  const merge = (server: RunningServer) => createApiClient("merge", { baseUrl: server.apiUrls.merge!, apiKey: key!.key });
+  const count = async (server: RunningServer) => (await merge(server).GET("/tool-packs/", {})).data!.count;
+
+  beforeAll(async () => {
+    db = await createTestDatabase("postgres");
+  });
+  afterAll(async () => {
+    for (const server of servers) await server.close();
+    await db.drop();
+  });
+
+  it("caches while alone, and a write through a newcomer is seen at once by the first server", async () => {
+    const first = await start();
+    expect(first.database.presence.alone).toBe(true);
+    const before = await count(first);
+    expect(await count(first)).toBe(before); // now cached
+
+    const second = await start();
+    expect(second.database.presence.alone).toBe(false);
+    // The first stepped down before the second could write anything.
+    expect(first.database.presence.alone).toBe(false);
+
+    for (let i = 1; i <= 5; i++) {
+      const created = await merge(second).POST("/tool-packs/", { body: { name: `joined ${i}`, description: "" } });
+      expect(created.response.status).toBe(201);
+      expect(await count(first)).toBe(before + i);
+    }
+    // And the other way round.
+    await merge(first).POST("/tool-packs/", { body: { name: "from the first", description: "" } });
+    expect(await count(second)).toBe(before + 6);
+  });
+
+  it("stays uncached after the other server leaves (it cannot know what happened meanwhile)", async () => {
+    const [first, second] = servers;
+    await second!.close();
+    servers.splice(1, 1);
+    expect(first!.database.presence.alone).toBe(false);
+  });
+});
+
+describe("cached reads on PGlite", () => {
+  const [key] = readDevKeys("merge");
+  /** Counts tool packs over HTTP, adds one behind the server's back (straight into the database), and counts again. */
+  async function countAroundAHiddenWrite(env: Record<string, string>) {
+    const server = await startServer(loadConfig({ PORT: "0", PGLITE_DIR: "memory", LOG_LEVEL: "silent", ...env }));
+    try {
+      const client = createApiClient("merge", { baseUrl: server.apiUrls.merge!, apiKey: key!.key });
+      const count = async () => (await client.GET("/tool-packs/", {})).data!.count;
+      const before = await count();
+      await server.database.query("insert into merge_tool_packs (id, account_id, name, description) values (gen_random_uuid(), $1, 'hidden', '')", [key!.accountId]);
+      return { alone: server.database.presence.alone, before, after: await count() };
+    } finally {
+      await server.close();
+    }
+  }
+
+  it("are on: the data directory belongs to this one process, so only the server's own writes change it", async () => {
+    const { alone, before, after } = await countAroundAHiddenWrite({});
+    expect(alone).toBe(true);
+    expect(after).toBe(before); // the answer came from the cache
+  });
+
+  it("are off with READ_CACHE=off: every read goes to the database", async () => {
+    const { before, after } = await countAroundAHiddenWrite({ READ_CACHE: "off" });
+    expect(after).toBe(before + 1);
+  });
+});
