@@ -80,4 +80,23 @@ describe("cached reads on the server (PGlite: the process owns its data)", () =>
       await server.stop();
     }
   });
+
+  it("answers a cached read only to the same credential: another key, no key or a bad key go the whole way", async () => {
+    const server = await startTestServer();
+    try {
+      const [first, second] = readDevKeys("merge");
+      const url = `${server.apiUrls.merge}/tool-packs/`;
+      const get = (headers: Record<string, string>) => fetch(url, { headers }).then(async (r) => ({ status: r.status, body: await r.text() }));
+      const asFirst = await get({ authorization: `Bearer ${first!.key}` });
+      expect((await get({ authorization: `Bearer ${first!.key}` })).body).toBe(asFirst.body); // cached now
+      const asSecond = await get({ authorization: `Bearer ${second!.key}` });
+      expect(asSecond.status).toBe(200);
+      expect(asSecond.body).not.toBe(asFirst.body); // another account's packs
+      expect((await get({})).status).toBe(401);
+      expect((await get({ authorization: "Bearer nope" })).status).toBe(401);
+      expect((await get({ authorization: `Basic ${first!.key}` })).status).toBe(401);
+    } finally {
+      await server.stop();
+    }
+  });
 });

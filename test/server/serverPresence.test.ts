@@ -1,8 +1,11 @@
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiClient } from "../../src/clients/index.js";
 import { loadConfig } from "../../src/server/config.js";
 import { readDevKeys } from "../../src/server/fixtures.js";
 import { startServer, type RunningServer } from "../../src/server/startServer.js";
+import { LOCK_CONNECTION_NAME } from "../../src/server/db/serverPresence.js";
+import { eventually } from "../support/testServer.js";
 import { DATABASE_TARGETS, createTestDatabase, type TestDatabase } from "../support/testDatabases.js";
 
 /**
@@ -57,6 +60,43 @@ describe.each(DATABASE_TARGETS.filter((target) => target === "postgres"))("cache
     await second!.close();
     servers.splice(1, 1);
     expect(first!.database.presence.alone).toBe(false);
+  });
+});
+
+describe.each(DATABASE_TARGETS.filter((target) => target === "postgres"))("a server on %s that loses the connection holding the lock", () => {
+  it("stops caching at once and rejoins as a sharer, so a newcomer does not take the lock for itself", async () => {
+    const db = await createTestDatabase("postgres");
+    const servers: RunningServer[] = [];
+    const start = async () => {
+      const server = await startServer(loadConfig({ PORT: "0", DATABASE_URL: db.databaseUrl, LOG_LEVEL: "silent" }));
+      servers.push(server);
+      return server;
+    };
+    const admin = new pg.Client({ connectionString: db.databaseUrl });
+    await admin.connect();
+    try {
+      const first = await start();
+      expect(first.database.presence.alone).toBe(true);
+      // The lock's connection of this schema's server (other test files' servers use other schemas).
+      const lockHolders = async () =>
+        (await admin.query<{ pid: number }>(
+          `select l.pid from pg_locks l join pg_stat_activity a using (pid)
+           where l.locktype = 'advisory' and a.application_name = $1 and l.objid = (hashtext('connector-contracts ' || current_schema())::bigint & 4294967295)::oid`,
+          [LOCK_CONNECTION_NAME],
+        )).rows.map((row) => row.pid);
+      const [holder] = await lockHolders();
+      expect(holder).toBeDefined();
+      await admin.query("select pg_terminate_backend($1)", [holder]);
+      await eventually(async () => first.database.presence.alone, (alone) => !alone);
+      // Rejoined: a new connection holds the lock again (shared), so the newcomer cannot take it alone.
+      await eventually(lockHolders, (pids) => pids.length === 1 && pids[0] !== holder);
+      const second = await start();
+      expect(second.database.presence.alone).toBe(false);
+    } finally {
+      await admin.end();
+      for (const server of servers) await server.close();
+      await db.drop();
+    }
   });
 });
 

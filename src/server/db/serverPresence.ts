@@ -21,6 +21,9 @@ const STEP_DOWN_TIMEOUT_MS = 15_000;
 
 export class PresenceTimeoutError extends Error {}
 
+/** application_name of the connection that holds the lock (as pg_stat_activity shows it). */
+export const LOCK_CONNECTION_NAME = "connector-contracts read-cache lock";
+
 /**
  * Servers on one PostgreSQL database (and schema) agree who may cache, with one advisory lock
  * held on a connection of its own. The first server takes it exclusively and caches. A server
@@ -43,7 +46,7 @@ export async function joinServers(url: string, logger?: Logger): Promise<ServerP
   };
 
   const connect = async (mayTakeAlone: boolean) => {
-    const connection = new pg.Client({ connectionString: url });
+    const connection = new pg.Client({ connectionString: url, application_name: LOCK_CONNECTION_NAME });
     connection.on("error", () => undefined);
     await connection.connect();
     try {
