@@ -20,6 +20,8 @@ export type RouteFigures = {
   durationSec: number;
   /** The server process's CPU time (user + system) per completed request, in ms; null when unknown. */
   cpuMsPerRequest: number | null;
+  /** When the route ran in rounds: every round's req/s (these figures are the median round's). */
+  roundsRequestsPerSec?: number[];
 };
 
 /**

@@ -13,8 +13,11 @@ export const SECTION_NAMES = [...TARGET_NAMES, "startup", "conformance"] as cons
 export type SectionName = (typeof SECTION_NAMES)[number];
 
 export type BenchOptions = Readonly<{
+  /** Seconds of measured load per route and target, in each round. */
   durationSec: number;
   warmupSec: number;
+  /** Rounds per route; each target's figure is its median round. */
+  rounds: number;
   connections: number;
   sections: readonly SectionName[];
   /** The reference server's LOG_LEVEL (its own default, info, is how a user runs it). */
@@ -33,8 +36,9 @@ export const DEFAULT_POSTGRES_URL = "postgres://root@127.0.0.1:5432/test";
 export function parseBenchOptions(argv: readonly string[], env: Record<string, string | undefined>): BenchOptions {
   const flags = new Command("bench")
     .description("Load the reference server, the Prism mock and a bare Express handler with the same requests; print and save the figures")
-    .option("--duration <s>", "seconds of measured load per route", positiveNumber, 10)
-    .option("--warmup <s>", "seconds of unmeasured load before each route", nonNegativeNumber, 1)
+    .option("--duration <s>", "seconds of measured load per route, target and round", positiveNumber, 4)
+    .option("--warmup <s>", "seconds of unmeasured load before each of them", nonNegativeNumber, 1)
+    .option("--rounds <n>", "rounds per route, the targets taking turns in each; a figure is the median round", positiveInteger, 3)
     .option("--connections <n>", "concurrent connections of the load generator", positiveInteger, 50)
     .option("--only <sections>", `comma-separated: ${SECTION_NAMES.join(", ")}`, sectionList)
     .option("--skip-postgres", "leave out the reference server on PostgreSQL", false)
@@ -44,13 +48,14 @@ export function parseBenchOptions(argv: readonly string[], env: Record<string, s
     .option("--out <dir>", "where the JSON results go", "bench-results")
     .exitOverride()
     .parse([...argv], { from: "user" })
-    .opts<{ duration: number; warmup: number; connections: number; only?: SectionName[]; skipPostgres: boolean; logLevel: string; cpuProf: boolean; simStepMs?: number; out: string }>();
+    .opts<{ duration: number; warmup: number; rounds: number; connections: number; only?: SectionName[]; skipPostgres: boolean; logLevel: string; cpuProf: boolean; simStepMs?: number; out: string }>();
 
   const skipPostgres = flags.skipPostgres;
   const chosen = flags.only ?? [...SECTION_NAMES];
   return Object.freeze({
     durationSec: flags.duration,
     warmupSec: flags.warmup,
+    rounds: flags.rounds,
     connections: flags.connections,
     sections: Object.freeze(skipPostgres ? chosen.filter((s) => !s.startsWith("reference-postgres")) : chosen),
     logLevel: flags.logLevel,

@@ -31,18 +31,19 @@ function formatLoad(results: BenchResults): string {
     const target = results.targets[name];
     if (!target) continue;
     if (target.status !== "measured") {
-      rows.push([name, `${target.status}: ${firstLine(target.reason)}`, "", "", "", "", "", "", "", ""]);
+      rows.push([name, `${target.status}: ${firstLine(target.reason)}`, "", "", "", "", "", "", "", "", ""]);
       continue;
     }
     for (const r of target.routes) {
       rows.push([
-        name, r.route, String(r.requestsPerSec), String(r.p50Ms), String(r.p99Ms), String(r.errors), String(r.non2xx),
+        name, r.route, String(r.requestsPerSec), r.roundsRequestsPerSec && r.roundsRequestsPerSec.length > 1 ? r.roundsRequestsPerSec.join(" ") : "", String(r.p50Ms), String(r.p99Ms), String(r.errors), String(r.non2xx),
         r.cpuMsPerRequest === null ? "?" : r.cpuMsPerRequest.toFixed(2), String(target.startupMs), target.peakMemoryMiB === undefined ? "?" : String(target.peakMemoryMiB),
       ]);
     }
   }
   return [
-    table(["target", "route", "req/s", "p50 ms", "p99 ms", "errors", "non-2xx", "CPU ms/req", "start ms", "peak MiB"], rows, [2, 3, 4, 5, 6, 7, 8, 9]),
+    table(["target", "route", "req/s", "rounds (req/s)", "p50 ms", "p99 ms", "errors", "non-2xx", "CPU ms/req", "start ms", "peak MiB"], rows, [2, 3, 4, 5, 6, 7, 8, 9, 10]),
+    "req/s, p50, p99 and CPU: the median round (by req/s) of the rounds beside it; in each round every target had the same load in turn.",
     "CPU ms/req: the server process's own CPU time (all threads) per answered request; PostgreSQL's processes are not in it.",
     "peak MiB: VmHWM of the server process after the load. start ms: spawn to its first 2xx answer.",
   ].join("\n");

@@ -1,7 +1,7 @@
 // `npm run bench`: the reference server against the Prism mock and a bare Express handler, under
 // the same load, plus start-up time, peak memory and the conformance suite's wall time. Prints
 // the figures and writes them to bench-results/<timestamp>.json and bench-results/latest.json.
-//   npm run bench -- --duration 3 --only reference-pglite,prism --skip-postgres --cpu-prof
+//   npm run bench -- --duration 3 --rounds 1 --only reference-pglite,prism --skip-postgres --cpu-prof
 // Exit codes: 0 figures written (a missed target is a figure, not a failure), 1 a section could
 // not run, 2 usage error.
 import { loadavg } from "node:os";
@@ -36,6 +36,7 @@ const results: BenchResults = {
   settings: {
     duration: `${options.durationSec} s`,
     warmup: `${options.warmupSec} s`,
+    rounds: options.rounds,
     connections: options.connections,
     pipelining: 1,
     "reference LOG_LEVEL": options.logLevel,
