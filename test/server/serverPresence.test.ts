@@ -100,6 +100,27 @@ describe.each(DATABASE_TARGETS.filter((target) => target === "postgres"))("a ser
   });
 });
 
+describe.each(DATABASE_TARGETS.filter((target) => target === "postgres"))("a server starting on %s while a dying one still holds the lock", () => {
+  it("waits for it, then finds nobody else there and caches alone", async () => {
+    const db = await createTestDatabase("postgres");
+    // Holds the lock exclusively and never answers an announcement, as a server killed a moment ago.
+    const dying = new pg.Client({ connectionString: db.databaseUrl });
+    await dying.connect();
+    let server: RunningServer | undefined;
+    try {
+      await dying.query("select pg_advisory_lock(hashtext('connector-contracts ' || current_schema())::bigint)");
+      const starting = startServer(loadConfig({ PORT: "0", DATABASE_URL: db.databaseUrl, LOG_LEVEL: "silent" }));
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      await dying.end(); // its backend ends, and the lock with it
+      server = await starting;
+      expect(server.database.presence.alone).toBe(true);
+    } finally {
+      await server?.close();
+      await db.drop();
+    }
+  });
+});
+
 describe("cached reads on PGlite", () => {
   const [key] = readDevKeys("merge");
   /** Counts tool packs over HTTP, adds one behind the server's back (straight into the database), and counts again. */

@@ -21,6 +21,9 @@ const STEP_DOWN_TIMEOUT_MS = 15_000;
 
 export class PresenceTimeoutError extends Error {}
 
+/** SQLSTATE of a statement cancelled by statement_timeout. */
+const QUERY_CANCELED = "57014";
+
 /** application_name of the connection that holds the lock (as pg_stat_activity shows it). */
 export const LOCK_CONNECTION_NAME = "connector-contracts read-cache lock";
 
@@ -30,9 +33,37 @@ export const LOCK_CONNECTION_NAME = "connector-contracts read-cache lock";
  * that finds it taken announces itself (NOTIFY) and waits for a shared hold; the server holding
  * it exclusively hears the announcement, stops caching, and only then trades its exclusive hold
  * for a shared one, so no write of the newcomer can reach a cache. From then on every server
- * reads from PostgreSQL. If the lock's connection is lost the server stops caching and rejoins
- * as a sharer, announcing itself again.
+ * reads from PostgreSQL, until a server that finds nobody else holding the lock (all the others
+ * have stopped) starts alone again. If the lock's connection is lost the server stops caching for
+ * good and rejoins as a sharer, announcing itself again.
  */
+/**
+ * Announces this server and waits for a shared hold, announcing again every second: a server that
+ * took the lock just after an announcement (the one before it left) hears the next one.
+ */
+async function waitForSharedHold(connection: pg.Client, key: string, schema: string): Promise<void> {
+  const deadline = Date.now() + STEP_DOWN_TIMEOUT_MS;
+  await connection.query("set statement_timeout = 1000");
+  try {
+    for (;;) {
+      await connection.query("select pg_notify($1, $2)", [CHANNEL, schema]);
+      try {
+        await connection.query("select pg_advisory_lock_shared($1::bigint)", [key]);
+        return;
+      } catch (error) {
+        if ((error as { code?: string }).code !== QUERY_CANCELED) throw error;
+        if (Date.now() >= deadline) {
+          throw new PresenceTimeoutError(
+            `another server on this database (schema ${schema}) holds the read-cache lock and did not hand it over within ${STEP_DOWN_TIMEOUT_MS / 1000} s`,
+          );
+        }
+      }
+    }
+  } finally {
+    await connection.query("set statement_timeout = 0");
+  }
+}
+
 export async function joinServers(url: string, logger?: Logger): Promise<ServerPresence> {
   const listeners: Array<() => void> = [];
   let alone = false;
@@ -63,22 +94,17 @@ export async function joinServers(url: string, logger?: Logger): Promise<ServerP
           .catch((error: Error) => logger?.error({ err: error }, "could not hand over the read-cache lock"));
       });
       await connection.query(`listen ${CHANNEL}`);
-      if (mayTakeAlone && (await connection.query<{ taken: boolean }>("select pg_try_advisory_lock($1::bigint) as taken", [key])).rows[0]!.taken) {
+      const takeAlone = async () =>
+        (await connection.query<{ taken: boolean }>("select pg_try_advisory_lock($1::bigint) as taken", [key])).rows[0]!.taken;
+      if (mayTakeAlone && (await takeAlone())) {
         alone = true;
       } else {
-        await connection.query("select pg_notify($1, $2)", [CHANNEL, schema]);
-        await connection.query(`set statement_timeout = ${STEP_DOWN_TIMEOUT_MS}`);
-        try {
-          await connection.query("select pg_advisory_lock_shared($1::bigint)", [key]);
-        } catch (error) {
-          if ((error as { code?: string }).code === "57014") {
-            throw new PresenceTimeoutError(
-              `another server on this database (schema ${schema}) holds the read-cache lock and did not hand it over within ${STEP_DOWN_TIMEOUT_MS / 1000} s`,
-            );
-          }
-          throw error;
+        await waitForSharedHold(connection, key, schema);
+        // Nobody else holds it any more (the one there had just stopped, or died): alone after all.
+        if (mayTakeAlone && (await takeAlone())) {
+          await connection.query("select pg_advisory_unlock_shared($1::bigint)", [key]);
+          alone = true;
         }
-        await connection.query("set statement_timeout = 0");
       }
     } catch (error) {
       await connection.end().catch(() => undefined);
