@@ -53,7 +53,12 @@ export function judge(results: BenchResults, connections: number): Verdict[] {
       const mine = figures(reference, route);
       if (!mine) verdicts.push({ target, subject, measured: "not measured", outcome: "n/a" });
       else if (connections !== TARGETS.p99AtConnections) verdicts.push({ target, subject, measured: `${mine.p99Ms} ms at ${connections} connections`, outcome: "n/a" });
-      else verdicts.push({ target, subject, measured: `${mine.p99Ms} ms`, outcome: mine.p99Ms < TARGETS.p99Ms && failures(mine) === 0 ? "PASS" : "MISS" });
+      else {
+        // The floor on this machine: the same route on the bare handler under the same load.
+        const bare = figures("bare-express", route);
+        const floor = bare ? ` (bare Express: ${bare.p99Ms} ms)` : "";
+        verdicts.push({ target, subject, measured: `${mine.p99Ms} ms${floor}`, outcome: mine.p99Ms < TARGETS.p99Ms && failures(mine) === 0 ? "PASS" : "MISS" });
+      }
     }
   }
 
