@@ -52,6 +52,16 @@ describe("ReadCache", () => {
     expect([cache.get("1"), bodyOf(cache.get("2")), bodyOf(cache.get("3"))]).toEqual([undefined, "2", "3"]);
   });
 
+  it("keeps at most maxBytes of bodies, dropping the oldest, and never stores a body larger than that", () => {
+    const cache = new ReadCache(100, 10);
+    for (const key of ["a", "b", "c"]) cache.store(key, "x", cache.version("x"), answer("1234"));
+    expect([cache.get("a"), bodyOf(cache.get("b")), bodyOf(cache.get("c"))]).toEqual([undefined, "1234", "1234"]);
+    cache.store("big", "x", cache.version("x"), answer("12345678901"));
+    expect(cache.get("big")).toBeUndefined();
+    cache.store("b", "x", cache.version("x"), answer("123456")); // replacing an answer frees its old bytes first
+    expect([bodyOf(cache.get("b")), bodyOf(cache.get("c"))]).toEqual(["123456", "1234"]);
+  });
+
   it("keys a read by its credential headers, Host and URL", () => {
     const key = (headers: Record<string, string>, url = "/merge/tool-packs/") => requestKey(headers, ["authorization"], url);
     const base = { host: "127.0.0.1:4000", authorization: "Bearer a" };

@@ -21,9 +21,13 @@ export class ReadCache {
   private readonly versions = new Map<string, number>();
   private generation = 0;
   private enabled = true;
+  private bytes = 0;
 
-  /** At most this many answers; the oldest goes first. */
-  constructor(private readonly maxEntries = 10_000) {}
+  /** At most this many answers and this many bytes of bodies; the oldest go first. */
+  constructor(
+    private readonly maxEntries = 10_000,
+    private readonly maxBytes = 32 * 1_048_576,
+  ) {}
 
   /** The current version of an account's data, to hand back to store(). */
   version(accountId: string): string {
@@ -34,14 +38,23 @@ export class ReadCache {
     const entry = this.entries.get(requestKey);
     if (!entry) return undefined;
     if (entry.version === this.version(entry.accountId)) return entry.answer;
-    this.entries.delete(requestKey);
+    this.remove(requestKey);
     return undefined;
   }
 
   store(requestKey: string, accountId: string, versionAtStart: string, answer: CachedAnswer): void {
-    if (!this.enabled || this.version(accountId) !== versionAtStart) return;
-    if (this.entries.size >= this.maxEntries && !this.entries.has(requestKey)) this.entries.delete(this.entries.keys().next().value!);
+    if (!this.enabled || this.version(accountId) !== versionAtStart || answer.body.length > this.maxBytes) return;
+    this.remove(requestKey);
+    while (this.entries.size >= this.maxEntries || this.bytes + answer.body.length > this.maxBytes) this.remove(this.entries.keys().next().value!);
     this.entries.set(requestKey, { accountId, version: versionAtStart, answer });
+    this.bytes += answer.body.length;
+  }
+
+  private remove(requestKey: string): void {
+    const entry = this.entries.get(requestKey);
+    if (!entry) return;
+    this.entries.delete(requestKey);
+    this.bytes -= entry.answer.body.length;
   }
 
   /** The account wrote something: its answers are stale from now on. */
@@ -53,6 +66,7 @@ export class ReadCache {
   clear(): void {
     this.generation++;
     this.entries.clear();
+    this.bytes = 0;
   }
 
   /** For good: another process now writes to the same database, so this one no longer sees every change. */
