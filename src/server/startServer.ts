@@ -49,10 +49,12 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     // PostgreSQL it is alone on, until another server joins (the caches are then off for good).
     const readCaches: Record<string, ReadCache> =
       config.readCache && database.presence.alone ? Object.fromEntries(modules.map((m) => [m.api, new ReadCache()])) : {};
-    database.presence.onJoined(() => {
-      for (const cache of Object.values(readCaches)) cache.disable();
-      logger.info("another server joined this database: reads now go to the database");
-    });
+    if (Object.keys(readCaches).length > 0) {
+      database.presence.onJoined(() => {
+        for (const cache of Object.values(readCaches)) cache.disable();
+        logger.info("another server joined this database: reads now go to the database");
+      });
+    }
     const { app, mountPaths } = createApp({ config, database, logger, modules, rateLimiters, readCaches });
     const server = app.listen(config.port, config.host);
     Object.assign(server, { connectionsCheckingInterval: 1_000 }); // Node checks the timeouts below only every 30 s by default; read on "listening".

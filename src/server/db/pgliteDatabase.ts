@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { PGlite, type Transaction } from "@electric-sql/pglite";
-import type { Database, Sql } from "./database.js";
+import type { Database } from "./database.js";
 import { preparedStatements } from "./pglitePrepared.js";
 import { ALONE_FOR_GOOD } from "./serverPresence.js";
 
@@ -18,12 +18,11 @@ export async function openPgliteDatabase(dataDir?: string, template?: Blob): Pro
     if (params && params.length > 0) return (await runPrepared(text, params, tx !== undefined)) as never[];
     return (await (tx ?? pglite).query(text)).rows as never[];
   };
-  const sql: Sql = { query: (text, params) => run(text, params) };
   return {
     kind: "pglite",
     location: dataDir ? `PGlite data directory ${dataDir}` : "PGlite in memory",
     presence: ALONE_FOR_GOOD,
-    query: sql.query,
+    query: (text, params) => run(text, params),
     transaction: (work) =>
       pglite.transaction((tx) => work({ query: (text, params) => run(text, params, tx) })),
     close: () => pglite.close(),
