@@ -60,7 +60,8 @@ export async function measureTargets(names: readonly TargetName[], routes: reado
           : name === "bare-express" ? { name, target: await startBareExpress(captureFile, routes[0]!) }
           : await startReference(name, options, profileDir);
         started.push(one);
-        if (!captured) {
+        // The bare handler answers with the reference server's bytes, never Prism's.
+        if (!captured && name.startsWith("reference-")) {
           writeCapture(captureFile, await captureAnswers(one.target.apiBaseUrl, routes));
           captured = true;
         }

@@ -1,8 +1,7 @@
 import type { NextFunction, Request, Response } from "express";
 import type { OpenApiDocument } from "../../contracts/loadSpec.js";
 import type { OperationResponse } from "./apiModule.js";
-import type { Account } from "./authentication.js";
-import { credentialHeaderNames } from "./authentication.js";
+import { credentialHeaderNames, type Account } from "./authentication.js";
 import { requestKey, type CachedAnswer, type ReadCache } from "./readCache.js";
 
 /** One API's cache, as the app-level lane and the API's router both see it. */
