@@ -49,6 +49,16 @@ describe.each(DATABASE_TARGETS)("EvalStudio projects and connectors on %s", (dat
     expect(missing.error).toEqual({ error: "Name is required" });
   });
 
+  it("E2 keeps a name that starts with U+FEFF, in the create's answer and in the list (PGlite's own decoder drops it)", async () => {
+    for (const name of ["\uFEFF", "\uFEFF\uFEFFtwo marks", "mark \uFEFF inside"]) {
+      const created = await client.POST("/projects", { body: { name } });
+      expect(created.response.status).toBe(201);
+      expect(created.data?.name).toBe(name);
+      const listed = await client.GET("/projects");
+      expect(listed.data?.find((p) => p.id === created.data?.id)?.name).toBe(name);
+    }
+  });
+
   it("E3 deletes a project with its connectors (204), then 404 for it", async () => {
     const projectId = await newProject();
     await client.POST("/projects/{projectId}/connectors", { params: { path: { projectId } }, body: connectorBody("doomed") });

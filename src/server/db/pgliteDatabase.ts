@@ -15,8 +15,8 @@ export async function openPgliteDatabase(dataDir?: string, template?: Blob): Pro
   const runPrepared = preparedStatements(pglite);
   // Statements with parameters are prepared once; those without (begin, DDL) go as they are, as on PostgreSQL.
   const run = async (text: string, params: readonly unknown[] | undefined, tx?: Transaction) => {
-    if (params && params.length > 0) return (await runPrepared(text, params, tx !== undefined)) as never[];
-    return (await (tx ?? pglite).query(text)).rows as never[];
+    // Every statement, with parameters or not, goes through the prepared path (see there why).
+    return (await runPrepared(text, params ?? [], tx !== undefined)) as never[];
   };
   return {
     kind: "pglite",

@@ -1,4 +1,6 @@
 import { parse, protocol, type PGlite } from "@electric-sql/pglite";
+import type { BackendMessage } from "pg-protocol/dist/messages.js";
+import { Parser } from "pg-protocol/dist/parser.js";
 import { statementName } from "./database.js";
 
 const { serialize } = protocol;
@@ -15,6 +17,10 @@ export type PreparedQuery = (text: string, params: readonly unknown[], inTransac
  * transaction mutex (unless the caller holds it), the query mutex, the extended-protocol messages
  * (Bind, Describe, Execute and Sync in one call, so an error still ends with Sync), and a flush of
  * the data directory after a statement outside a transaction, as query() does.
+ *
+ * The answer is read with node-postgres's protocol parser, not PGlite's: PGlite 0.5.16 decodes
+ * each text field with a TextDecoder that drops a leading U+FEFF (the WHATWG decoder treats it as a
+ * byte-order mark), so a name stored as "\uFEFF" came back as "" (found by the fuzz test).
  */
 export function preparedStatements(pglite: PGlite): PreparedQuery {
   /** Per prepared text, the parameter types the server inferred (to serialise values as query() does). */
@@ -37,11 +43,15 @@ export function preparedStatements(pglite: PGlite): PreparedQuery {
   async function execute(text: string, params: readonly unknown[]): Promise<unknown[]> {
     const types = await prepare(text);
     const values = params.map((value, i) => (value === null || value === undefined ? null : serializeValue(pglite, types[i], value)));
-    const messages = await pglite.execProtocolStream(
+    const raw = await pglite.execProtocolRaw(
       concat([serialize.bind({ statement: statementName(text), values }), serialize.describe({ type: "P" }), serialize.execute({}), serialize.sync()]),
       { syncToFs: false },
     );
-    return parse.parseResults(messages, pglite.parsers)[0]?.rows ?? [];
+    const messages = readMessages(raw);
+    const failure = messages.find((message) => message.name === "error");
+    if (failure) throw failure;
+    // parseResults reads messages by their `name`, which both parsers share.
+    return parse.parseResults(messages as never, pglite.parsers)[0]?.rows ?? [];
   }
 
   return (text, params, inTransaction) =>
@@ -54,6 +64,13 @@ export function preparedStatements(pglite: PGlite): PreparedQuery {
             return rows;
           }),
         );
+}
+
+/** The backend messages in PGlite's raw output, each text field decoded as UTF-8 byte for byte. */
+function readMessages(raw: Uint8Array): BackendMessage[] {
+  const messages: BackendMessage[] = [];
+  new Parser().parse(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength), (message) => messages.push(message));
+  return messages;
 }
 
 function serializeValue(pglite: PGlite, type: number | undefined, value: unknown): string {
