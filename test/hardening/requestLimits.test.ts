@@ -104,6 +104,24 @@ describe("request limits of the reference server", () => {
     );
   }, 90_000);
 
+  it.each(API_NAMES)("refuses a %s body nested deeper than 100 levels with 400 in the API's error body, and one nested 30,000 levels deep (within the body limit) too", async (api) => {
+    const path = `${mount(api)}${postWithBody(api)}`;
+    const nested = (levels: number, inner = "1") => Buffer.from(`${'{"a":'.repeat(levels)}${inner}${"}".repeat(levels)}`);
+    for (const [what, body] of [
+      ["101 objects", nested(101)],
+      ["30,000 arrays", Buffer.from(`${"[".repeat(30_000)}${"]".repeat(30_000)}`)],
+      ["10,000 objects", nested(10_000)],
+    ] as const) {
+      const answer = await sendRaw(server.url, { method: "POST", path, headers: headersFor(api), body });
+      expectErrorBody(api, answer, 400);
+      console.log(`[limits] ${api} POST ${postWithBody(api)}: ${what} (${body.length} bytes) → 400 in ${answer.ms.toFixed(0)} ms`);
+    }
+    // 100 levels are within the limit: whatever the contract makes of them, the answer is a 4xx of its own, not the depth refusal or a 5xx.
+    const within = await sendRaw(server.url, { method: "POST", path, headers: headersFor(api), body: nested(99) });
+    expect(within.status).toBeLessThan(500);
+    expect(within.body).not.toContain("nested deeper");
+  });
+
   it("refuses a request with more query parameters than it reads, rather than ignoring the ones past the limit", async () => {
     // 1,500 unknown parameters, then a documented one with an invalid value: the answer must not be a 200 that never saw it.
     const junk = Array.from({ length: 1_500 }, (_, i) => `p${i}=1`).join("&");

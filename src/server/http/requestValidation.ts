@@ -22,6 +22,7 @@ export function createRequestValidators(spec: OpenApiDocument) {
     const checkQuery = compileLocation(parameterAjv, operation, "query");
     const checkBody = operation.requestBody ? bodyAjv.compile(operation.requestBody.schemaPointer) : undefined;
     return (request) => {
+      refuseDeepNesting(request.body);
       refuseUnstorableText(request);
       const params = { ...request.params };
       const query = { ...request.query };
@@ -45,6 +46,29 @@ export function createRequestValidators(spec: OpenApiDocument) {
 }
 
 /**
+ * How deep a JSON body may nest. No schema of the four contracts comes near it; a body nested
+ * deeper (100,000 brackets parse fine) overflowed the stack of the walks below: a 500.
+ */
+export const MAX_BODY_DEPTH = 100;
+
+function refuseDeepNesting(body: unknown): void {
+  if (!nestsDeeperThan(body, MAX_BODY_DEPTH)) return;
+  throw badRequest(`Invalid request: the body is nested deeper than ${MAX_BODY_DEPTH} levels`, [{ field: "body", message: `is nested deeper than ${MAX_BODY_DEPTH} levels` }]);
+}
+
+/** Whether arrays and objects nest deeper than `limit`, walked without recursion. */
+function nestsDeeperThan(value: unknown, limit: number): boolean {
+  const pending: Array<[unknown, number]> = [[value, 0]];
+  while (pending.length > 0) {
+    const [node, depth] = pending.pop()!;
+    if (!node || typeof node !== "object") continue;
+    if (depth >= limit) return true;
+    for (const inner of Object.values(node)) if (inner && typeof inner === "object") pending.push([inner, depth + 1]);
+  }
+  return false;
+}
+
+/**
  * Text PostgreSQL cannot store (U+0000) or JSON cannot carry (a lone UTF-16 surrogate) is refused
  * up front, in any key or value: 404 in the path (it names nothing), 400 elsewhere. Otherwise it
  * reaches the database and fails there as a 500.
@@ -58,10 +82,11 @@ function refuseUnstorableText(request: RawRequest): void {
   }
 }
 
-function holdsUnstorable(value: unknown, depth = 0): boolean {
+/** Walks at most MAX_BODY_DEPTH levels: refuseDeepNesting has run first. */
+function holdsUnstorable(value: unknown): boolean {
   if (typeof value === "string") return UNSTORABLE.test(value);
-  if (!value || typeof value !== "object" || depth > 2_000) return false;
-  for (const [key, inner] of Object.entries(value)) if (UNSTORABLE.test(key) || holdsUnstorable(inner, depth + 1)) return true;
+  if (!value || typeof value !== "object") return false;
+  for (const [key, inner] of Object.entries(value)) if (UNSTORABLE.test(key) || holdsUnstorable(inner)) return true;
   return false;
 }
 
