@@ -81,6 +81,7 @@ describe.each(DATABASE_TARGETS)("Merge tool packs and catalogue on %s", (databas
       ["page_size=0", "page_size", "Must be an integer from 1 to 100."],
       ["page=last", "page", "Must be an integer of at least 1."],
       ["page=0", "page", "Must be an integer of at least 1."],
+      ["page=%00", "query", "Holds text that cannot be stored (U+0000 or an unpaired surrogate)."],
     ])("answers 400 for %s", async (query, field, message) => {
       const response = await fetch(`${baseUrl}/tool-packs/?${query}`, { headers: { authorization: `Bearer ${keyOf("globex-production")}` } });
       expect(response.status).toBe(400);

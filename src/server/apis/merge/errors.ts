@@ -26,7 +26,8 @@ export function mergeErrorBody(error: ApiError): ErrorBody {
 export function describeMergeValidation(_operationId: string, problems: readonly FieldProblem[], status: 400 | 404): string {
   // Only a uuid path parameter can be malformed: an id that is not a uuid names no tool pack.
   if (status === 404) return "Tool pack not found.";
-  if (problems.some((p) => p.field.startsWith("query/"))) return "Invalid paging parameters.";
+  // Merge's only query parameters are the paging ones ("query" alone: text no parameter can hold).
+  if (problems.some((p) => p.field === "query" || p.field.startsWith("query/"))) return "Invalid paging parameters.";
   return onlyMissingIdentifiers(problems) ? MISSING_IDENTIFIER_DETAIL : INVALID_BODY_DETAIL;
 }
 
