@@ -38,7 +38,9 @@ try {
     console.error(`Configuration error: ${error.message}`);
     process.exit(2);
   }
-  throw error;
+  // A database or Redis that does not answer: one line that says so, not a stack trace.
+  console.error(`Could not start the server: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
 }
 
 function printBanner(server: Awaited<ReturnType<typeof startServer>>, developmentVaultKey: boolean) {

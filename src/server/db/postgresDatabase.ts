@@ -13,7 +13,9 @@ export async function openPostgresDatabase(url: string, logger?: Logger, poolSiz
   pool.on("error", () => undefined);
   let presence;
   try {
-    await pool.query("select 1");
+    await pool.query("select 1").catch((error: Error) => {
+      throw new Error(`PostgreSQL at ${describeUrl(url)} did not answer (${error.message})`, { cause: error });
+    });
     presence = await joinServers(url, logger);
   } catch (error) {
     await pool.end();
@@ -29,6 +31,11 @@ export async function openPostgresDatabase(url: string, logger?: Logger, poolSiz
     },
     async transaction(work) {
       const client = await pool.connect();
+      // A checked-out client has no listener of the pool's: a connection lost mid-transaction
+      // (PostgreSQL restarted, pg_terminate_backend) emitted an unhandled 'error' and ended the process.
+      let lost: Error | undefined;
+      const onError = (error: Error) => void (lost ??= error);
+      client.on("error", onError);
       try {
         await client.query("begin");
         const value = await work({
@@ -39,10 +46,12 @@ export async function openPostgresDatabase(url: string, logger?: Logger, poolSiz
         await client.query("commit");
         return value;
       } catch (error) {
-        await client.query("rollback").catch(() => undefined);
+        await client.query("rollback").catch((rollbackError: Error) => void (lost ??= rollbackError));
         throw error;
       } finally {
-        client.release();
+        client.off("error", onError);
+        // A client whose connection failed is destroyed, not handed to the next request.
+        client.release(lost);
       }
     },
     close: async () => {
