@@ -50,8 +50,9 @@ export function createApiRouter(options: ApiRouterOptions): Router {
       const valid = validateWithApiWording(module, operation, () =>
         validate({ params: req.params, query: req.query as Record<string, unknown>, body: req.body, hasBody: req.body !== undefined }),
       );
-      const log = (req as Request & { log?: Logger }).log ?? options.logger;
-      const run = () => (handler as OperationHandler)({ ...valid, account, headers: req.headers, log, mountPath: req.baseUrl });
+      // The request's child logger is made only when something logs (see requestLogging.ts).
+      const log = () => (req as Request & { log?: Logger }).log ?? options.logger;
+      const run = () => (handler as OperationHandler)({ ...valid, account, headers: req.headers, get log() { return log(); }, mountPath: req.baseUrl });
       if (reads && cachedOperations.has(operation.operationId)) return serveCachedRead(reads, account, req, res, () => run().then((r) => checkResponse(operation, r, log)));
       try {
         sendResult(res, checkResponse(operation, await run(), log));
@@ -120,9 +121,9 @@ export function toApiError(error: unknown): ApiError {
 /** In test and development, proves each answer against the contract before it leaves. */
 function responseChecker(spec: OpenApiDocument, options: ApiRouterOptions) {
   const mode = options.config.responseValidation;
-  if (mode === "off") return (_op: OperationSpec, result: OperationResponse) => result;
+  if (mode === "off") return (_op: OperationSpec, result: OperationResponse, _log: () => Logger) => result;
   const validator = new SpecSchemaValidator(spec);
-  return (operation: OperationSpec, result: OperationResponse, log: Logger): OperationResponse => {
+  return (operation: OperationSpec, result: OperationResponse, log: () => Logger): OperationResponse => {
     const documented = operation.responses[String(result.status)] ?? operation.responses.default;
     let problem: string | undefined;
     if (!documented) problem = `status ${result.status} is not documented`;
@@ -132,7 +133,7 @@ function responseChecker(spec: OpenApiDocument, options: ApiRouterOptions) {
       if (errors.length > 0) problem = formatAjvErrors(errors);
     }
     if (!problem) return result;
-    log.error({ operationId: operation.operationId, status: result.status, problem }, "response violates the contract");
+    log().error({ operationId: operation.operationId, status: result.status, problem }, "response violates the contract");
     if (mode === "enforce") throw new ApiError(500, `Response violates the contract (${operation.operationId} ${result.status}): ${problem}`);
     return result;
   };
