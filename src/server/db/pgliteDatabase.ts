@@ -19,7 +19,9 @@ export async function openPgliteDatabase(dataDir?: string, template?: Blob): Pro
   const worker = await pgliteWorker();
   const db = nextDatabase++;
   const ask = (request: DatabaseRequest) => worker.ask(db, request);
-  await ask({ op: "open", ...(dataDir ? { dataDir } : {}), ...(template ? { template: await template.arrayBuffer() } : {}) });
+  // The template (41 MB) is moved to the worker, not copied.
+  const templateBytes = template ? await template.arrayBuffer() : undefined;
+  await worker.ask(db, { op: "open", ...(dataDir ? { dataDir } : {}), ...(templateBytes ? { template: templateBytes } : {}) }, templateBytes ? [templateBytes] : []);
 
   let nextTransaction = 1;
   let closed = false;
@@ -50,7 +52,7 @@ export async function openPgliteDatabase(dataDir?: string, template?: Blob): Pro
   };
 }
 
-type WorkerClient = { ask: (db: number, request: DatabaseRequest) => Promise<unknown> };
+type WorkerClient = { ask: (db: number, request: DatabaseRequest, transfer?: ArrayBuffer[]) => Promise<unknown> };
 
 let nextDatabase = 1;
 let shared: Promise<WorkerClient> | undefined;
@@ -101,14 +103,14 @@ async function startWorker(): Promise<WorkerClient> {
   });
 
   return {
-    ask: (db, request) => {
+    ask: (db, request, transfer = []) => {
       if (gone) return Promise.reject(gone);
       const id = nextId++;
       return new Promise((resolve, reject) => {
         // The worker holds the process open only while a request is out.
         if (pending.size === 0) worker.ref();
         pending.set(id, { resolve, reject });
-        worker.postMessage({ ...request, id, db } satisfies WorkerRequest);
+        worker.postMessage({ ...request, id, db } satisfies WorkerRequest, transfer);
       });
     },
   };
