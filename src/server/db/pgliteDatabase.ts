@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
-import type { Database, Sql } from "./database.js";
+import type { Database } from "./database.js";
 import type { CarriedError, DatabaseRequest, WorkerInput, WorkerReply, WorkerRequest } from "./pgliteWorker.js";
 import { ALONE_FOR_GOOD } from "./serverPresence.js";
 

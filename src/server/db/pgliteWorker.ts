@@ -41,7 +41,7 @@ type OpenDatabase = {
   ended: Map<number, Promise<void>>;
 };
 
-export function carry(error: unknown): CarriedError {
+function carry(error: unknown): CarriedError {
   if (!(error instanceof Error)) return { message: String(error), fields: {} };
   const fields: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(error)) {
@@ -72,7 +72,12 @@ function serve(port: NonNullable<typeof parentPort>, input: WorkerInput): void {
           if (!(error instanceof Rollback)) throw error;
         });
       database.ended.set(tx, done);
-      done.catch(failed);
+      done.catch((error: unknown) => {
+        // BEGIN failed (no "end" will come), or COMMIT did (its "end" has already let go of both).
+        database.endings.delete(tx);
+        database.ended.delete(tx);
+        failed(error);
+      });
     });
 
   const handle = async (request: WorkerRequest): Promise<unknown> => {
