@@ -62,6 +62,26 @@ export function prismArguments(api: ApiName, port: number, host: string, options
   return args;
 }
 
+export type PrismProxy = { url: string; close: () => Promise<void> };
+
+/**
+ * Prism as a validating proxy of one contract in front of `upstream` (a deployment, or the
+ * reference server): it forwards each request, checks request and answer against the contract
+ * with its own validator, and logs each violation ("Violation: response…") through `onLog`.
+ */
+export async function startPrismProxy(api: ApiName, upstream: string, port: number, onLog: (line: string) => void, host = "127.0.0.1"): Promise<PrismProxy> {
+  const args = [PRISM_CLI, "proxy", specPath(api), upstream, "--port", String(port), "--host", host];
+  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, FORCE_COLOR: "0" } });
+  const close = () => stopChild(child);
+  try {
+    await waitUntilListening(child, api, (_api, line) => onLog(line));
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { url: `http://${host}:${port}`, close };
+}
+
 function spawnPrism(api: ApiName, port: number, host: string, options: PrismMockOptions): ChildProcess {
   return spawn(process.execPath, prismArguments(api, port, host, options), { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, FORCE_COLOR: "0" } });
 }
