@@ -22,8 +22,7 @@ export function createRequestValidators(spec: OpenApiDocument) {
     const checkQuery = compileLocation(parameterAjv, operation, "query");
     const checkBody = operation.requestBody ? bodyAjv.compile(operation.requestBody.schemaPointer) : undefined;
     return (request) => {
-      refuseDeepNesting(request.body);
-      refuseUnstorableText(request);
+      refuseUnreadable(request);
       const params = { ...request.params };
       const query = { ...request.query };
       // A path that names no well-formed id names no resource: 404, not 400 (RFC 9110 §15.5.5).
@@ -47,26 +46,9 @@ export function createRequestValidators(spec: OpenApiDocument) {
 
 /**
  * How deep a JSON body may nest. No schema of the four contracts comes near it; a body nested
- * deeper (100,000 brackets parse fine) overflowed the stack of the walks below: a 500.
+ * deeper (100,000 brackets parse fine) overflowed the stack of structuredClone below: a 500.
  */
 export const MAX_BODY_DEPTH = 100;
-
-function refuseDeepNesting(body: unknown): void {
-  if (!nestsDeeperThan(body, MAX_BODY_DEPTH)) return;
-  throw badRequest(`Invalid request: the body is nested deeper than ${MAX_BODY_DEPTH} levels`, [{ field: "body", message: `is nested deeper than ${MAX_BODY_DEPTH} levels` }]);
-}
-
-/** Whether arrays and objects nest deeper than `limit`, walked without recursion. */
-function nestsDeeperThan(value: unknown, limit: number): boolean {
-  const pending: Array<[unknown, number]> = [[value, 0]];
-  while (pending.length > 0) {
-    const [node, depth] = pending.pop()!;
-    if (!node || typeof node !== "object") continue;
-    if (depth >= limit) return true;
-    for (const inner of Object.values(node)) if (inner && typeof inner === "object") pending.push([inner, depth + 1]);
-  }
-  return false;
-}
 
 /**
  * Text PostgreSQL cannot store (U+0000) or JSON cannot carry (a lone UTF-16 surrogate) is refused
@@ -75,19 +57,36 @@ function nestsDeeperThan(value: unknown, limit: number): boolean {
  */
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
-function refuseUnstorableText(request: RawRequest): void {
-  if (holdsUnstorable(request.params)) throw new ApiError(404, "Not found", [{ field: "path", message: "is not a valid id" }]);
+function refuseUnreadable(request: RawRequest): void {
+  if (problemIn(request.params)) throw new ApiError(404, "Not found", [{ field: "path", message: "is not a valid id" }]);
   for (const [location, value] of [["query", request.query], ["body", request.body]] as const) {
-    if (holdsUnstorable(value)) throw badRequest(`Invalid request: the ${location} holds a NUL character or an unpaired surrogate`, [{ field: location, message: "holds text that cannot be stored (U+0000 or an unpaired surrogate)" }]);
+    const problem = problemIn(value);
+    if (problem === "unstorable") {
+      throw badRequest(`Invalid request: the ${location} holds a NUL character or an unpaired surrogate`, [{ field: location, message: "holds text that cannot be stored (U+0000 or an unpaired surrogate)" }]);
+    }
+    if (problem === "too deep") {
+      throw badRequest(`Invalid request: the ${location} is nested deeper than ${MAX_BODY_DEPTH} levels`, [{ field: location, message: `is nested deeper than ${MAX_BODY_DEPTH} levels` }]);
+    }
   }
 }
 
-/** Walks at most MAX_BODY_DEPTH levels: refuseDeepNesting has run first. */
-function holdsUnstorable(value: unknown): boolean {
-  if (typeof value === "string") return UNSTORABLE.test(value);
-  if (!value || typeof value !== "object") return false;
-  for (const [key, inner] of Object.entries(value)) if (UNSTORABLE.test(key) || holdsUnstorable(inner)) return true;
-  return false;
+/** One walk, without recursion, for text that cannot be stored or nesting deeper than MAX_BODY_DEPTH. */
+function problemIn(value: unknown): "unstorable" | "too deep" | undefined {
+  const pending: Array<[unknown, number]> = [[value, 0]];
+  while (pending.length > 0) {
+    const [node, depth] = pending.pop()!;
+    if (typeof node === "string") {
+      if (UNSTORABLE.test(node)) return "unstorable";
+      continue;
+    }
+    if (!node || typeof node !== "object") continue;
+    if (depth >= MAX_BODY_DEPTH) return "too deep";
+    for (const [key, inner] of Object.entries(node)) {
+      if (UNSTORABLE.test(key)) return "unstorable";
+      pending.push([inner, depth + 1]);
+    }
+  }
+  return undefined;
 }
 
 function compileLocation(ajv: SpecSchemaValidator, operation: OperationSpec, location: "path" | "query"): ValidateFunction {
