@@ -28,17 +28,24 @@ export function answerFromReadCaches(lanes: ReadonlyArray<{ mountPath: string; r
     if (req.method !== "GET") return next();
     for (const { mountPath, reads } of lanes) {
       if (!isUnder(req.url, mountPath)) continue;
-      const hit = reads.cache.get(reads.keyOf(req));
+      const key = reads.keyOf(req);
+      const hit = reads.cache.get(key);
       if (hit) return sendSerialised(res, hit);
+      missedInLane.set(req, key);
     }
     next();
   };
 }
 
+/** Requests the lane already looked up and missed, with their key: the router does not look again. */
+const missedInLane = new WeakMap<Request, string>();
+
 /** A repeatable read: the stored answer when there is one, else the handler's, stored for next time. */
 export async function serveCachedRead(reads: CachedReadsOfApi, account: Account, req: Request, res: Response, run: () => Promise<OperationResponse>) {
-  const key = reads.keyOf(req);
-  const hit = reads.cache.get(key);
+  // A miss in the lane stays a miss (at worst, a concurrent request stored it meanwhile and this one runs the handler).
+  const missed = missedInLane.get(req);
+  const key = missed ?? reads.keyOf(req);
+  const hit = missed === undefined ? reads.cache.get(key) : undefined;
   if (hit) return sendSerialised(res, hit);
   const version = reads.cache.version(account.accountId);
   const result = await run();
