@@ -1,11 +1,12 @@
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingHttpHeaders } from "node:http";
-import { createServer as createTcpServer, type AddressInfo } from "node:net";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHECK_OPTIONS, checkConfigFrom } from "../../src/cli/commands/check.js";
+import { freePort } from "../../src/process/freePort.js";
 import { readDevKeys } from "../../src/server/fixtures.js";
 import { startTestServer, type TestServer } from "../support/testServer.js";
 import { elementsNamed, parseXml } from "./minimalXml.js";
@@ -29,15 +30,6 @@ function cli(args: string[], env: Record<string, string> = {}, whileRunning?: (c
     child.on("error", reject);
     child.on("close", (code) => resolve({ code, stdout, stderr }));
   });
-}
-
-/** A port on 127.0.0.1 that nothing listens on (taken, then released). */
-async function closedPort(): Promise<number> {
-  const server = createTcpServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** The reference server behind a proxy that labels every answer text/plain: content_type_conformance must fire. */
@@ -115,7 +107,7 @@ describe("connector-contracts check (the CLI, run as a child process)", () => {
       ["no command", async () => [], /Usage: connector-contracts/],
       ["a missing --api", async () => ["check", "--base-url", "http://127.0.0.1:1/x"], /required option '--api <name>'/],
       ["an unknown api", async () => ["check", "--api", "acme", "--base-url", "http://127.0.0.1:1/x"], /Allowed choices are wexa, merge, vern, evalstudio/],
-      ["an unreachable base URL", async () => ["check", "--api", "evalstudio", "--base-url", `http://127.0.0.1:${await closedPort()}/evalstudio`], /Cannot reach http:\/\/127\.0\.0\.1:\d+\/evalstudio \(ECONNREFUSED\)/],
+      ["an unreachable base URL", async () => ["check", "--api", "evalstudio", "--base-url", `http://127.0.0.1:${await freePort()}/evalstudio`], /Cannot reach http:\/\/127\.0\.0\.1:\d+\/evalstudio \(ECONNREFUSED\)/],
       ["a base URL that is not a URL", async () => ["check", "--api", "evalstudio", "--base-url", "localhost:4000"], /--base-url must be an http or https URL|--base-url is not a URL/],
       ["a check --only does not know", async () => ["check", "--api", "evalstudio", "--base-url", "http://127.0.0.1:1/x", "--only", "read_operations,no_such_check"], /--only: no check named no_such_check for evalstudio/],
       ["a request cap that is not a number", async () => ["check", "--api", "evalstudio", "--base-url", "http://127.0.0.1:1/x", "--max-requests", "many"], /Expected a whole number above 0/],
