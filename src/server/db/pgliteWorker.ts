@@ -33,12 +33,11 @@ export type WorkerReply = { id: number; value?: unknown; error?: CarriedError } 
 /** Thrown into an open transaction to roll it back. */
 class Rollback extends Error {}
 
-/** One open database: its PGlite, and its open transactions (how to end each, and the promise of its end). */
+/** One open database: its PGlite, and per open transaction how to end it and the promise of its end. */
 type OpenDatabase = {
   pglite: PGlite;
   run: PreparedQuery;
-  endings: Map<number, (commit: boolean) => void>;
-  ended: Map<number, Promise<void>>;
+  transactions: Map<number, { end: (commit: boolean) => void; done: Promise<void> }>;
 };
 
 function carry(error: unknown): CarriedError {
@@ -62,20 +61,20 @@ function serve(port: NonNullable<typeof parentPort>, input: WorkerInput): void {
   /** Opens a transaction and resolves once BEGIN is done; it stays open until an "end" request. */
   const begin = (database: OpenDatabase, tx: number) =>
     new Promise<void>((begun, failed) => {
+      let end!: (commit: boolean) => void;
+      const ended = new Promise<void>((commit, rollback) => (end = (c) => (c ? commit() : rollback(new Rollback()))));
       const done = database.pglite
         .transaction(async () => {
-          const ended = new Promise<void>((commit, rollback) => database.endings.set(tx, (c) => (c ? commit() : rollback(new Rollback()))));
           begun();
           await ended;
         })
         .catch((error: unknown) => {
           if (!(error instanceof Rollback)) throw error;
         });
-      database.ended.set(tx, done);
+      database.transactions.set(tx, { end, done });
       done.catch((error: unknown) => {
-        // BEGIN failed (no "end" will come), or COMMIT did (its "end" has already let go of both).
-        database.endings.delete(tx);
-        database.ended.delete(tx);
+        // BEGIN failed (no "end" will come), or COMMIT did (its "end" has already let go of it).
+        database.transactions.delete(tx);
         failed(error);
       });
     });
@@ -88,7 +87,7 @@ function serve(port: NonNullable<typeof parentPort>, input: WorkerInput): void {
         ...(request.dataDir ? { dataDir: request.dataDir } : {}),
         ...(request.template ? { loadDataDir: new Blob([request.template]) } : {}),
       });
-      databases.set(request.db, { pglite, run: preparedStatements(pglite), endings: new Map(), ended: new Map() });
+      databases.set(request.db, { pglite, run: preparedStatements(pglite), transactions: new Map() });
       return undefined;
     }
     const database = databaseOf(request.db);
@@ -98,13 +97,11 @@ function serve(port: NonNullable<typeof parentPort>, input: WorkerInput): void {
       case "begin":
         return begin(database, request.tx);
       case "end": {
-        const end = database.endings.get(request.tx);
-        const done = database.ended.get(request.tx);
-        database.endings.delete(request.tx);
-        database.ended.delete(request.tx);
-        if (!end || !done) throw new Error(`no open transaction ${request.tx}`);
-        end(request.commit);
-        return done;
+        const transaction = database.transactions.get(request.tx);
+        if (!transaction) throw new Error(`no open transaction ${request.tx}`);
+        database.transactions.delete(request.tx);
+        transaction.end(request.commit);
+        return transaction.done;
       }
       case "dump":
         return (await database.pglite.dumpDataDir("none")).arrayBuffer();

@@ -48,7 +48,7 @@ export function createRequestValidators(spec: OpenApiDocument) {
  * How deep a JSON body may nest. No schema of the four contracts comes near it; a body nested
  * deeper (100,000 brackets parse fine) overflowed the stack of structuredClone below: a 500.
  */
-export const MAX_BODY_DEPTH = 100;
+const MAX_BODY_DEPTH = 100;
 
 /**
  * Text PostgreSQL cannot store (U+0000) or JSON cannot carry (a lone UTF-16 surrogate) is refused
