@@ -10,6 +10,7 @@ import { operationTable, type OperationSpec } from "../../contracts/operationTab
 import type { RateLimiter } from "./rateLimiter.js";
 import { sendResult, serveCachedRead, type CachedReadsOfApi } from "./cachedReads.js";
 import { createRequestValidators } from "./requestValidation.js";
+import { operationFinder } from "./operationFinder.js";
 
 export type ApiRouterOptions = {
   module: ApiModule;
@@ -39,29 +40,39 @@ export function createApiRouter(options: ApiRouterOptions): Router {
 
   router.use(express.json({ limit: options.config.bodyLimitBytes, strict: false, type: ["application/json", "application/*+json"] }));
 
-  for (const operation of operationTable(spec)) {
+  const operations = operationTable(spec).map((operation) => {
     const handler = module.handlers[operation.operationId];
     if (!handler) throw new Error(`${module.api}: no handler for operation ${operation.operationId} (${operation.ref})`);
     const validate = validatorFor(operation);
     const security = (operation.operation.security ?? spec.security ?? []) as Array<Record<string, unknown>>;
-    router[operation.method](operation.expressPath, async function handleOperation(req: Request, res: Response) {
-      const account = authenticateWithApiWording(module, () => authenticate(req, security));
-      await enforceRateLimit(options.rateLimiter, account, operation);
-      const valid = validateWithApiWording(module, operation, () =>
-        validate({ params: req.params, query: req.query as Record<string, unknown>, body: req.body, hasBody: req.body !== undefined }),
-      );
-      // The request's child logger is made only when something logs (see requestLogging.ts).
-      const log = () => (req as Request & { log?: Logger }).log ?? options.logger;
-      const run = () => (handler as OperationHandler)({ ...valid, account, headers: req.headers, get log() { return log(); }, mountPath: req.baseUrl });
-      if (reads && cachedOperations.has(operation.operationId)) return serveCachedRead(reads, account, req, res, () => run().then((r) => checkResponse(operation, r, log)));
-      try {
-        sendResult(res, checkResponse(operation, await run(), log));
-      } finally {
-        // A write (even a refused one) may have changed what this account reads.
-        if (operation.method !== "get") reads?.cache.invalidate(account.accountId);
-      }
-    });
-  }
+    return {
+      operation,
+      handle: async function handleOperation(req: Request, res: Response) {
+        const account = authenticateWithApiWording(module, () => authenticate(req, security));
+        await enforceRateLimit(options.rateLimiter, account, operation);
+        const valid = validateWithApiWording(module, operation, () =>
+          validate({ params: req.params, query: req.query as Record<string, unknown>, body: req.body, hasBody: req.body !== undefined }),
+        );
+        // The request's child logger is made only when something logs (see requestLogging.ts).
+        const log = () => (req as Request & { log?: Logger }).log ?? options.logger;
+        const run = () => (handler as OperationHandler)({ ...valid, account, headers: req.headers, get log() { return log(); }, mountPath: req.baseUrl });
+        if (reads && cachedOperations.has(operation.operationId)) return serveCachedRead(reads, account, req, res, () => run().then((r) => checkResponse(operation, r, log)));
+        try {
+          sendResult(res, checkResponse(operation, await run(), log));
+        } finally {
+          // A write (even a refused one) may have changed what this account reads.
+          if (operation.method !== "get") reads?.cache.invalidate(account.accountId);
+        }
+      },
+    };
+  });
+  const findOperation = operationFinder(operations);
+  router.use(function dispatchOperation(req: Request, res: Response, next: NextFunction) {
+    const found = findOperation(req.method, req.path);
+    if (!found) return next();
+    req.params = found.params;
+    found.entry.handle(req, res).catch(next);
+  });
 
   router.use(function unknownOperation(req: Request) {
     throw notFound(`No operation ${req.method} ${req.path} in this API.`);

@@ -1,0 +1,35 @@
+import { match, type MatchFunction } from "path-to-regexp";
+import type { OperationSpec } from "../../contracts/operationTable.js";
+
+type Params = Record<string, string>;
+
+/**
+ * Finds the operation a request is for, as Express's router would with `strict: false` (a trailing
+ * slash is optional, case does not matter, a HEAD is a GET without its body, parameters are
+ * percent-decoded and a bad escape throws URIError) but in one call instead of a layer per
+ * operation: routing was 7% of the CPU of a create under load.
+ */
+export function operationFinder<Entry extends { operation: OperationSpec }>(entries: readonly Entry[]) {
+  const byMethod = new Map<string, Array<{ entry: Entry; matches: MatchFunction<Params> }>>();
+  for (const entry of entries) {
+    const method = entry.operation.method.toUpperCase();
+    const loose = entry.operation.expressPath.replace(/\/+$/, "") || "/";
+    const list = byMethod.get(method) ?? [];
+    list.push({ entry, matches: match<Params>(loose, { end: true, trailing: true, decode: decodeParam }) });
+    byMethod.set(method, list);
+  }
+  return (method: string, path: string): { entry: Entry; params: Params } | undefined => {
+    const candidates = byMethod.get(method === "HEAD" && !byMethod.has("HEAD") ? "GET" : method);
+    if (!candidates) return undefined;
+    // The table lists static segments before parameters, so the first match is the most specific.
+    for (const { entry, matches } of candidates) {
+      const found = matches(path);
+      if (found) return { entry, params: found.params };
+    }
+    return undefined;
+  };
+}
+
+function decodeParam(value: string): string {
+  return value.includes("%") ? decodeURIComponent(value) : value;
+}
