@@ -7,7 +7,7 @@ import type { Database } from "./db/database.js";
 import type { ApiModule } from "./http/apiModule.js";
 import { corsForBrowserApps } from "./http/cors.js";
 import { requestLogging } from "./http/requestLogging.js";
-import { createApiRouter } from "./http/operationRouter.js";
+import { createApiHandler } from "./http/operationRouter.js";
 import type { RateLimiter } from "./http/rateLimiter.js";
 import type { ReadCache } from "./http/readCache.js";
 import { answerFromReadCaches, cachedReadsOf } from "./http/cachedReads.js";
@@ -55,10 +55,10 @@ export function createApp(deps: AppDeps): { app: Express; mountPaths: Record<str
   app.use("/__admin", createAdminRouter({ database: deps.database, modules: deps.modules, mountPaths, onReset: forgetCachedReads }));
   for (const module of deps.modules) {
     const spec = loadSpec(module.api);
-    const router = createApiRouter({
+    const serveApi = createApiHandler({
       module, spec, config: deps.config, logger: deps.logger, rateLimiter: deps.rateLimiters[module.api], cachedReads: cachedReads[module.api],
     });
-    app.use(mountPaths[module.api] || "/", router);
+    app.use(mountPaths[module.api] || "/", serveApi);
   }
   app.use(function noApiHere(_req, res) {
     res.status(404).json({ error: "No API is mounted at this path; GET /__admin lists them." });
