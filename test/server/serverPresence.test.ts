@@ -119,6 +119,35 @@ describe.each(DATABASE_TARGETS.filter((target) => target === "postgres"))("a ser
       await db.drop();
     }
   });
+
+  it("refuses to start, naming the schema, when the holder hangs on to it past 15 s (it may still be caching)", async () => {
+    const db = await createTestDatabase("postgres");
+    // Holds the lock exclusively and never hands it over, as a server whose process is frozen.
+    const hung = new pg.Client({ connectionString: db.databaseUrl });
+    await hung.connect();
+    try {
+      await hung.query("select pg_advisory_lock(hashtext('connector-contracts ' || current_schema())::bigint)");
+      const started = performance.now();
+      const outcome = await startServer(loadConfig({ PORT: "0", DATABASE_URL: db.databaseUrl, LOG_LEVEL: "silent" })).then(
+        async (server) => {
+          await server.close();
+          return "started";
+        },
+        (error: Error) => error.message,
+      );
+      const waitedMs = Math.round(performance.now() - started);
+      console.log(`[presence] a newcomer beside a hung lock holder: "${outcome}" after ${waitedMs} ms`);
+      const [schema] = (await hung.query<{ schema: string }>("select current_schema() as schema")).rows;
+      expect(outcome).toBe(
+        `another server on this database (schema ${schema!.schema}) holds the read-cache lock and did not hand it over within 15 s`,
+      );
+      expect(waitedMs).toBeGreaterThanOrEqual(15_000);
+      expect(waitedMs).toBeLessThan(25_000);
+    } finally {
+      await hung.end();
+      await db.drop();
+    }
+  }, 40_000);
 });
 
 describe("cached reads on PGlite", () => {
