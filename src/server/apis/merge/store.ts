@@ -65,22 +65,21 @@ export class MergeStore {
     if (locked.length === 0) throw toolPackNotFound();
   }
 
-  /** Creates the pack and attaches its connectors (as a `replace` on an empty pack) in one statement. */
-  async createToolPack(sql: Sql, accountId: string, fields: Required<ToolPackFields>, changes: readonly ConnectorChange[], id: string = randomUUID()) {
-    const { upserts } = planConnectorChanges([], changes, "replace");
-    const [row] = await sql.query<ToolPackRow>(
+  /**
+   * Creates the pack and attaches its connectors (as a `replace` on an empty pack) in one statement.
+   * The answer is built from what was inserted, not read back: returning the pack with its
+   * connectors aggregated to JSON made the statement 0.48 ms of PGlite's time instead of 0.34.
+   */
+  async createToolPack(sql: Sql, accountId: string, fields: Required<ToolPackFields>, changes: readonly ConnectorChange[], id: string = randomUUID()): Promise<ToolPackRow> {
+    const connectors = planConnectorChanges([], changes, "replace").upserts.map(toItem);
+    await sql.query(
       `with pack as (
-         insert into merge_tool_packs (id, account_id, name, description) values ($1::uuid, $2::text, $3, $4) returning id, name, description
-       ), c as (
-         insert into merge_tool_pack_connectors (tool_pack_id, account_id, slug, auth_scope, enabled_tools) ${connectorItems(5, "$1::uuid")}
-         returning slug, auth_scope, enabled_tools, seq
+         insert into merge_tool_packs (id, account_id, name, description) values ($1::uuid, $2::text, $3, $4) returning id
        )
-       select id, name, description,
-         coalesce((select json_agg(json_build_object('slug', c.slug, 'auth_scope', c.auth_scope, 'enabled_tools', c.enabled_tools) order by c.seq) from c), '[]') as connectors
-       from pack`,
-      [id, accountId, fields.name, fields.description, JSON.stringify(upserts.map(toItem))],
+       insert into merge_tool_pack_connectors (tool_pack_id, account_id, slug, auth_scope, enabled_tools) ${connectorItems(5, "$1::uuid")}`,
+      [id, accountId, fields.name, fields.description, JSON.stringify(connectors)],
     );
-    return row!;
+    return { id, name: fields.name, description: fields.description, connectors };
   }
 
   /** Updates the pack's fields; call it after lockToolPack (see there why the connectors read is fresh). */
