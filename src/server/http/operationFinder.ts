@@ -7,7 +7,8 @@ type Params = Record<string, string>;
  * Finds the operation a request is for, as Express's router would with `strict: false` (a trailing
  * slash is optional, case does not matter, a HEAD is a GET without its body, parameters are
  * percent-decoded and a bad escape throws URIError) but in one call instead of a layer per
- * operation: routing was 7% of the CPU of a create under load.
+ * operation: Express's router was 7% of a Merge create's CPU profile under load, and a
+ * create used 4% less CPU with this finder.
  */
 export function operationFinder<Entry extends { operation: OperationSpec }>(entries: readonly Entry[]) {
   const byMethod = new Map<string, Array<{ entry: Entry; matches: MatchFunction<Params> }>>();
