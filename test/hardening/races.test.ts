@@ -4,6 +4,7 @@ import { DATABASE_TARGETS } from "../support/testDatabases.js";
 import { startTestServer, type TestServer } from "../support/testServer.js";
 import { createPack, mergeClients, packConnectors } from "../server/merge.support.js";
 import { migrationWithConnection, startRun, vernClient } from "../server/vernTestKit.js";
+import { statusTally } from "./support/statusTally.js";
 
 /**
  * The issue's races, at its numbers, on PGlite and on PostgreSQL: 50 concurrent requests that
@@ -13,7 +14,6 @@ import { migrationWithConnection, startRun, vernClient } from "../server/vernTes
  */
 const RACERS = 50;
 
-const tally = (statuses: number[]) => Object.entries(statuses.reduce<Record<number, number>>((t, s) => ({ ...t, [s]: (t[s] ?? 0) + 1 }), {})).map(([s, n]) => `${s}×${n}`).join(" ");
 
 describe.each(DATABASE_TARGETS)(`races of ${RACERS} concurrent requests on %s`, (database) => {
   let server: TestServer;
@@ -35,7 +35,7 @@ describe.each(DATABASE_TARGETS)(`races of ${RACERS} concurrent requests on %s`, 
         Array.from({ length: RACERS }, () => client.POST("/projects/{projectId}/connectors", { params: { path: { projectId } }, body: connector("racer") })),
       );
       const statuses = answers.map((a) => a.response.status);
-      console.log(`[races/${database}] EvalStudio: ${RACERS} creates of "racer" → ${tally(statuses)} in ${(performance.now() - started).toFixed(0)} ms`);
+      console.log(`[races/${database}] EvalStudio: ${RACERS} creates of "racer" → ${statusTally(statuses)} in ${(performance.now() - started).toFixed(0)} ms`);
       expect(statuses.filter((s) => s === 201)).toHaveLength(1);
       expect(statuses.filter((s) => s === 409)).toHaveLength(RACERS - 1);
       for (const lost of answers.filter((a) => a.response.status === 409)) expect(lost.error).toEqual({ error: 'Connector with name "racer" already exists' });
@@ -50,7 +50,7 @@ describe.each(DATABASE_TARGETS)(`races of ${RACERS} concurrent requests on %s`, 
       for (let i = 0; i < RACERS; i++) ids.push((await client.POST("/projects/{projectId}/connectors", { params: { path: { projectId } }, body: connector(`c${i}`) })).data!.id);
       const answers = await Promise.all(ids.map((id) => client.PUT("/projects/{projectId}/connectors/{id}", { params: { path: { projectId, id } }, body: { name: "the one" } })));
       const statuses = answers.map((a) => a.response.status);
-      console.log(`[races/${database}] EvalStudio: ${RACERS} renames to "the one" → ${tally(statuses)}`);
+      console.log(`[races/${database}] EvalStudio: ${RACERS} renames to "the one" → ${statusTally(statuses)}`);
       expect(statuses.filter((s) => s === 200)).toHaveLength(1);
       expect(statuses.filter((s) => s === 409)).toHaveLength(RACERS - 1);
       const listed = (await client.GET("/projects/{projectId}/connectors", { params: { path: { projectId } } })).data!;
@@ -88,7 +88,7 @@ describe.each(DATABASE_TARGETS)(`races of ${RACERS} concurrent requests on %s`, 
         expect(cancelStatuses.filter((s) => s === 200), `round ${round} cancels`).toHaveLength(1);
         expect(cancelStatuses.filter((s) => s === 409), `round ${round} cancels`).toHaveLength(RACERS - 1);
         expect(await activeRuns(migrationId)).toEqual([]);
-        console.log(`[races/${database}] Vern round ${round}: ${RACERS} starts → ${tally(statuses)} (all 409s name ${winner}); ${RACERS} cancels → ${tally(cancelStatuses)}`);
+        console.log(`[races/${database}] Vern round ${round}: ${RACERS} starts → ${statusTally(statuses)} (all 409s name ${winner}); ${RACERS} cancels → ${statusTally(cancelStatuses)}`);
         winners.push(winner!);
       }
       expect(new Set(winners).size).toBe(ROUNDS);
@@ -125,7 +125,7 @@ describe.each(DATABASE_TARGETS)(`races of ${RACERS} concurrent requests on %s`, 
       });
       const expected = catalogue.map((c, i) => stateOf(c, i)).map((s) => [s.slug, s.auth_scope, s.tool_names]);
       const final = await packConnectors(production, id);
-      console.log(`[races/${database}] Merge: ${RACERS} PATCHes over ${catalogue.length} connectors → ${tally(statuses)} in ${(performance.now() - started).toFixed(0)} ms; final pack holds ${final.length} connectors`);
+      console.log(`[races/${database}] Merge: ${RACERS} PATCHes over ${catalogue.length} connectors → ${statusTally(statuses)} in ${(performance.now() - started).toFixed(0)} ms; final pack holds ${final.length} connectors`);
       expect([...final].sort(([a], [b]) => a.localeCompare(b))).toEqual([...expected].sort(([a], [b]) => String(a).localeCompare(String(b))));
     });
 

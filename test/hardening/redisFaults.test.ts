@@ -5,6 +5,7 @@ import { createApiClient } from "../../src/clients/index.js";
 import { freePort } from "../../src/process/freePort.js";
 import { readDevKeys } from "../../src/server/fixtures.js";
 import { eventually, startTestServer, type TestServer } from "../support/testServer.js";
+import { statusTally } from "./support/statusTally.js";
 
 /**
  * Redis going away under two server processes that share Vern's rate limit through it, and coming
@@ -52,8 +53,6 @@ async function alternate(count: number): Promise<{ statuses: number[]; slowestMs
   return { statuses, slowestMs: Math.round(slowestMs) };
 }
 
-const tally = (statuses: number[]) => Object.entries(statuses.reduce<Record<number, number>>((t, s) => ({ ...t, [s]: (t[s] ?? 0) + 1 }), {}));
-
 describe("Redis lost and back under two servers sharing Vern's rate limit", () => {
   beforeAll(async () => {
     redisPort = await freePort();
@@ -79,7 +78,7 @@ describe("Redis lost and back under two servers sharing Vern's rate limit", () =
     // 2. Redis killed: no 5xx and no wait; each process falls back to a budget of its own.
     await killRedis(redis!);
     const away = await alternate(4 * LIMIT);
-    console.log(`[redis faults] Redis killed: ${4 * LIMIT} requests → ${tally(away.statuses).map(([s, n]) => `${s}×${n}`).join(" ")}, slowest ${away.slowestMs} ms`);
+    console.log(`[redis faults] Redis killed: ${4 * LIMIT} requests → ${statusTally(away.statuses)}, slowest ${away.slowestMs} ms`);
     expect(away.statuses.filter((s) => s !== 200 && s !== 429)).toEqual([]);
     // Each process allows LIMIT in its own count, so 2 × LIMIT in all, whatever the budget used before.
     expect(away.statuses.filter((s) => s === 200)).toHaveLength(2 * LIMIT);

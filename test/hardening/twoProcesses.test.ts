@@ -10,6 +10,7 @@ import { SEED, control } from "../server/wexa.support.js";
 import { SALESFORCE_CREDENTIALS } from "../server/vernTestKit.js";
 import { errorShapeProblem } from "./support/apiFacts.js";
 import { startChildServer, type ChildServer } from "./support/childServer.js";
+import { statusTally } from "./support/statusTally.js";
 
 /**
  * Two server processes on one PostgreSQL schema and one Redis, as a scaled-out deployment runs:
@@ -94,7 +95,6 @@ describe.each(DATABASE_TARGETS.filter((target) => target === "postgres"))("two s
 
   it("holds the uniqueness and one-active-run rules when concurrent requests are split across the two", async () => {
     const clients = <T,>(make: (s: ChildServer) => T) => pair.map(make);
-    const tally = (statuses: number[]) => [...new Set(statuses)].sort().map((s) => `${s}×${statuses.filter((x) => x === s).length}`).join(" ");
 
     const evalstudio = clients((s) => createApiClient("evalstudio", { baseUrl: s.apiUrl("evalstudio") }));
     const projectId = (await evalstudio[0]!.POST("/projects", { body: { name: "split race" } })).data!.id;
@@ -138,8 +138,8 @@ describe.each(DATABASE_TARGETS.filter((target) => target === "postgres"))("two s
     expect(executeStatuses.filter((s) => s === 200)).toHaveLength(1);
     expect(executeStatuses.filter((s) => s === 409)).toHaveLength(19);
     console.log(
-      `[two processes] split across both: EvalStudio 50 creates of one name → ${tally(createStatuses)}; Vern 20 creates of one external_id → ${tally(migrationStatuses)}, ` +
-        `50 run starts → ${tally(startStatuses)} (every 409 names ${runId}); Wexa 20 executes of one execution → ${tally(executeStatuses)}`,
+      `[two processes] split across both: EvalStudio 50 creates of one name → ${statusTally(createStatuses)}; Vern 20 creates of one external_id → ${statusTally(migrationStatuses)}, ` +
+        `50 run starts → ${statusTally(startStatuses)} (every 409 names ${runId}); Wexa 20 executes of one execution → ${statusTally(executeStatuses)}`,
     );
   });
 });
