@@ -42,7 +42,7 @@ export async function startPrismMocks(options: PrismMockOptions = {}): Promise<P
     await Promise.all(
       apis.map(async (api) => {
         const port = basePort + API_NAMES.indexOf(api);
-        const child = spawnPrism(api, port, host, options);
+        const child = spawnPrism(prismArguments(api, port, host, options));
         children.push(child);
         await waitUntilListening(child, api, options.onLog);
       }),
@@ -70,8 +70,7 @@ export type PrismProxy = { url: string; close: () => Promise<void> };
  * with its own validator, and logs each violation ("Violation: response…") through `onLog`.
  */
 export async function startPrismProxy(api: ApiName, upstream: string, port: number, onLog: (line: string) => void, host = "127.0.0.1"): Promise<PrismProxy> {
-  const args = [PRISM_CLI, "proxy", specPath(api), upstream, "--port", String(port), "--host", host];
-  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, FORCE_COLOR: "0" } });
+  const child = spawnPrism([PRISM_CLI, "proxy", specPath(api), upstream, "--port", String(port), "--host", host]);
   const close = () => stopChild(child);
   try {
     await waitUntilListening(child, api, (_api, line) => onLog(line));
@@ -82,8 +81,9 @@ export async function startPrismProxy(api: ApiName, upstream: string, port: numb
   return { url: `http://${host}:${port}`, close };
 }
 
-function spawnPrism(api: ApiName, port: number, host: string, options: PrismMockOptions): ChildProcess {
-  return spawn(process.execPath, prismArguments(api, port, host, options), { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, FORCE_COLOR: "0" } });
+/** Prism's CLI with `args` (the CLI's path first), its output piped and uncoloured for waitUntilListening. */
+function spawnPrism(args: readonly string[]): ChildProcess {
+  return spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, FORCE_COLOR: "0" } });
 }
 
 function waitUntilListening(child: ChildProcess, api: ApiName, onLog?: PrismMockOptions["onLog"]): Promise<void> {
