@@ -10,7 +10,8 @@ import { requestLogging } from "./http/requestLogging.js";
 import { createApiHandler } from "./http/operationRouter.js";
 import type { RateLimiter } from "./http/rateLimiter.js";
 import type { ReadCache } from "./http/readCache.js";
-import { answerFromReadCaches, cachedReadsOf } from "./http/cachedReads.js";
+import { cachedReadsOf } from "./http/cachedReads.js";
+import { apiEntrance } from "./http/apiEntrance.js";
 import { createAdminRouter } from "./adminRouter.js";
 import { mountPath } from "./mountPaths.js";
 
@@ -32,8 +33,12 @@ export function createApp(deps: AppDeps): { app: Express; mountPaths: Record<str
   // node:querystring stops at 1,000 keys and drops the rest silently, so a bad value past them
   // went unchecked; Node's 16 KB header limit already bounds a query's size.
   app.set("query parser", (text: string) => parseQuery(text, "&", "=", { maxKeys: 0 }));
-  app.use(corsForBrowserApps);
-  app.use(requestLogging(deps.logger));
+  // Logging and CORS are one layer: each layer of Express's router costs every request.
+  const logRequest = requestLogging(deps.logger);
+  app.use(function receiveRequest(req, res, next) {
+    logRequest(req, res);
+    corsForBrowserApps(req, res, next);
+  });
 
   const alone = deps.config.onlyApi !== undefined;
   const mountPaths: Record<string, string> = Object.fromEntries(
@@ -45,21 +50,17 @@ export function createApp(deps: AppDeps): { app: Express; mountPaths: Record<str
       return cache ? [[m.api, cachedReadsOf(loadSpec(m.api), cache)] as const] : [];
     }),
   );
-  // Cached answers go out before any routing; not for an API with a rate limit, where each request counts.
-  const lanes = deps.modules
-    .filter((m) => cachedReads[m.api] && !deps.rateLimiters[m.api])
-    .map((m) => ({ mountPath: mountPaths[m.api]!, reads: cachedReads[m.api]! }));
-  if (lanes.length > 0) app.use(answerFromReadCaches(lanes));
-  // Admin first: an API served alone at the root would otherwise answer its paths.
+  // Admin's router comes after the entrance, which never takes an /__admin path.
   const forgetCachedReads = () => Object.values(deps.readCaches ?? {}).forEach((cache) => cache?.clear());
-  app.use("/__admin", createAdminRouter({ database: deps.database, modules: deps.modules, mountPaths, onReset: forgetCachedReads }));
-  for (const module of deps.modules) {
+  const apis = deps.modules.map((module) => {
     const spec = loadSpec(module.api);
-    const serveApi = createApiHandler({
-      module, spec, config: deps.config, logger: deps.logger, rateLimiter: deps.rateLimiters[module.api], cachedReads: cachedReads[module.api],
-    });
-    app.use(mountPaths[module.api] || "/", serveApi);
-  }
+    const reads = cachedReads[module.api];
+    const serve = createApiHandler({ module, spec, config: deps.config, logger: deps.logger, rateLimiter: deps.rateLimiters[module.api], cachedReads: reads });
+    // Cached answers go out before authentication; not for an API with a rate limit, where each request counts.
+    return { mountPath: mountPaths[module.api]!, serve, lane: deps.rateLimiters[module.api] ? undefined : reads };
+  });
+  app.use(apiEntrance(apis));
+  app.use("/__admin", createAdminRouter({ database: deps.database, modules: deps.modules, mountPaths, onReset: forgetCachedReads }));
   app.use(function noApiHere(_req, res) {
     res.status(404).json({ error: "No API is mounted at this path; GET /__admin lists them." });
   });

@@ -1,10 +1,10 @@
-import type { NextFunction, Request, Response } from "express";
+import type { Request, Response } from "express";
 import type { OpenApiDocument } from "../../contracts/loadSpec.js";
 import type { OperationResponse } from "./apiModule.js";
 import { credentialHeaderNames, type Account } from "./authentication.js";
 import { requestKey, type CachedAnswer, type ReadCache } from "./readCache.js";
 
-/** One API's cache, as the app-level lane and the API's router both see it. */
+/** One API's cache, as the entrance (apiEntrance.ts) and the API's handler both see it. */
 export type CachedReadsOfApi = {
   cache: ReadCache;
   /** What makes two GETs of this API the same read (see requestKey). */
@@ -17,32 +17,29 @@ export function cachedReadsOf(spec: OpenApiDocument, cache: ReadCache): CachedRe
 }
 
 /**
- * The first stop of a GET, before any router: an answer the cache holds for this very request
- * (same credential, Host and URL, so the same account, operation and parameters, see ReadCache)
- * is sent at once; anything else goes on to routing, authentication, validation and the handler.
- * Only APIs without a rate limit take part: there every request must count against the limit.
- * `lanes` maps each such API's mount path to its cache.
+ * The first stop of a GET, before authentication (see apiEntrance.ts): an answer the cache holds
+ * for this very request (same credential, Host and URL, so the same account, operation and
+ * parameters, see ReadCache) is sent at once and true returned; otherwise the miss is remembered,
+ * so the API's handler does not look again, and the request goes on to authentication, validation
+ * and the handler.
  */
-export function answerFromReadCaches(lanes: ReadonlyArray<{ mountPath: string; reads: CachedReadsOfApi }>) {
-  return function answerFromReadCache(req: Request, res: Response, next: NextFunction) {
-    if (req.method !== "GET") return next();
-    for (const { mountPath, reads } of lanes) {
-      if (!isUnder(req.url, mountPath)) continue;
-      const key = reads.keyOf(req);
-      const hit = reads.cache.get(key);
-      if (hit) return sendSerialised(res, hit);
-      missedInLane.set(req, key);
-    }
-    next();
-  };
+export function answerFromReadCache(reads: CachedReadsOfApi, req: Request, res: Response): boolean {
+  const key = reads.keyOf(req);
+  const hit = reads.cache.get(key);
+  if (hit) {
+    sendSerialised(res, hit);
+    return true;
+  }
+  missedInLane.set(req, key);
+  return false;
 }
 
-/** Requests the lane already looked up and missed, with their key: the router does not look again. */
+/** Requests the entrance already looked up and missed, with their key: the handler does not look again. */
 const missedInLane = new WeakMap<Request, string>();
 
 /** A repeatable read: the stored answer when there is one, else the handler's, stored for next time. */
 export async function serveCachedRead(reads: CachedReadsOfApi, account: Account, req: Request, res: Response, run: () => Promise<OperationResponse>) {
-  // A miss in the lane stays a miss (at worst, a concurrent request stored it meanwhile and this one runs the handler).
+  // A miss at the entrance stays a miss (at worst, a concurrent request stored it meanwhile and this one runs the handler).
   const missed = missedInLane.get(req);
   const key = missed ?? reads.keyOf(req);
   const hit = missed === undefined ? reads.cache.get(key) : undefined;
@@ -71,10 +68,4 @@ function sendSerialised(res: Response, answer: CachedAnswer) {
   res.setHeader("Content-Type", "application/json; charset=utf-8");
   res.setHeader("Content-Length", answer.body.length);
   res.end(answer.body);
-}
-
-function isUnder(url: string, mountPath: string): boolean {
-  if (mountPath === "") return true;
-  const next = url.charCodeAt(mountPath.length);
-  return url.startsWith(mountPath) && (Number.isNaN(next) || next === 47 /* / */ || next === 63 /* ? */);
 }

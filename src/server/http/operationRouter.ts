@@ -1,4 +1,4 @@
-import express, { type Request, type RequestHandler, type Response } from "express";
+import express, { type Request, type Response } from "express";
 import type { Logger } from "pino";
 import type { OpenApiDocument } from "../../contracts/loadSpec.js";
 import { SpecSchemaValidator, formatAjvErrors } from "../../contracts/schemaValidator.js";
@@ -11,6 +11,7 @@ import type { RateLimiter } from "./rateLimiter.js";
 import { sendResult, serveCachedRead, type CachedReadsOfApi } from "./cachedReads.js";
 import { createRequestValidators } from "./requestValidation.js";
 import { operationFinder } from "./operationFinder.js";
+import { requestLogger } from "./requestLogging.js";
 
 export type ApiHandlerOptions = {
   module: ApiModule;
@@ -23,12 +24,13 @@ export type ApiHandlerOptions = {
 };
 
 /**
- * One request handler per API, mounted at the API's path and built from its contract: the JSON
- * body is parsed, the operation found by the contract's method and path (operationFinder.ts), and
- * each operation runs authenticate → rate limit → validate → handler, with one error exit that
- * writes the API's own error body. No Express router inside (see operationFinder.ts).
+ * One request handler per API, built from its contract and called by the entrance (apiEntrance.ts)
+ * with `req.url` below the API's mount path: the JSON body is parsed, the operation found by the
+ * contract's method and path (operationFinder.ts), and each operation runs authenticate → rate
+ * limit → validate → handler, with one error exit that writes the API's own error body. No Express
+ * router inside (see operationFinder.ts).
  */
-export function createApiHandler(options: ApiHandlerOptions): RequestHandler {
+export function createApiHandler(options: ApiHandlerOptions): (req: Request, res: Response) => void {
   const { module, spec } = options;
   const keys = new Map(module.devKeys.map((k) => [k.key, { api: module.api, accountId: k.accountId, label: k.label }]));
   const authenticate = createAuthenticator(module.api, spec, keys);
@@ -52,7 +54,7 @@ export function createApiHandler(options: ApiHandlerOptions): RequestHandler {
           validate({ params: req.params, query: req.query as Record<string, unknown>, body: req.body, hasBody: req.body !== undefined }),
         );
         // The request's child logger is made only when something logs (see requestLogging.ts).
-        const log = () => (req as Request & { log?: Logger }).log ?? options.logger;
+        const log = () => requestLogger(req, options.logger);
         const run = () => (handler as OperationHandler)({ ...valid, account, headers: req.headers, get log() { return log(); }, mountPath: req.baseUrl });
         if (reads && cachedOperations.has(operation.operationId)) return serveCachedRead(reads, account, req, res, () => run().then((r) => checkResponse(operation, r, log)));
         try {
@@ -70,7 +72,7 @@ export function createApiHandler(options: ApiHandlerOptions): RequestHandler {
   /** The one error exit: the API's own error body, and a log line for anything that is the server's fault. */
   const fail = (error: unknown, req: Request, res: Response) => {
     const apiError = toApiError(error);
-    if (apiError.status >= 500) ((req as Request & { log?: Logger }).log ?? options.logger).error({ err: error }, "request failed");
+    if (apiError.status >= 500) requestLogger(req, options.logger).error({ err: error }, "request failed");
     if (res.headersSent) return void res.end();
     res.status(apiError.status).json(module.errorBody(apiError));
   };
