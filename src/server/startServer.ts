@@ -1,9 +1,9 @@
 import { once } from "node:events";
 import type { AddressInfo } from "node:net";
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import type { DestinationStream, Logger } from "pino";
 import type { ServerConfig } from "./config.js";
-import { describeUrl, type Database } from "./db/database.js";
+import type { Database } from "./db/database.js";
 import { openDatabase } from "./db/openDatabase.js";
 import type { ApiModule } from "./http/apiModule.js";
 import { createRateLimiter, type RateLimiter } from "./http/rateLimiter.js";
@@ -14,6 +14,7 @@ import { createApiModules } from "./apis/index.js";
 import { seedIfEmpty } from "./seeding.js";
 import { startSimulation } from "./simulation.js";
 import { Vault } from "./secrets/vault.js";
+import { connectRedis } from "./redisConnection.js";
 
 export type RunningServer = {
   /** http://host:port, without a trailing slash. */
@@ -34,20 +35,9 @@ export type StartOptions = { logDestination?: DestinationStream };
 export async function startServer(config: ServerConfig, options: StartOptions = {}): Promise<RunningServer> {
   const logger = createLogger(config.logLevel, options.logDestination);
   const database = await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: config.pgliteDir, logger });
-  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true }) : undefined;
-  // Without a listener ioredis prints each connection error to stderr, outside the JSON log; the
-  // rate limiters meanwhile count in this process (their insurance limiter).
-  let lastRedisError: Error | undefined;
-  redis?.on("error", (error: Error) => {
-    lastRedisError = error;
-    logger.warn({ err: error }, "Redis unreachable: rate limits are counted in this process until it is back");
-  });
+  let redis: Redis | undefined;
   try {
-    if (redis) {
-      await redis.connect().catch((error: Error) => {
-        throw new Error(`Redis at ${describeUrl(config.redisUrl!)} did not answer (${(lastRedisError ?? error).message})`);
-      });
-    }
+    if (config.redisUrl) redis = await connectRedis(config.redisUrl, logger);
     const vault = new Vault(config.vaultKey);
     const modules = createApiModules({ config, database, vault, logger });
     await seedIfEmpty(database, modules);
