@@ -494,10 +494,10 @@ export interface components {
         /** @description The error body of every 4xx. The stored vendor docs give none for the REST calls; this is the project's choice [ours]. Closed. */
         Error: {
             /**
-             * @description Machine-readable kind of error. `not_found` is the vendor's own word ("404 not_found"); the others are spelled alike.
+             * @description Machine-readable kind of error. `not_found` is the vendor's own word ("404 not_found"); the others are spelled alike. `method_not_allowed` answers a method that no operation has on a path that does exist (405, with an Allow header) [ours].
              * @enum {string}
              */
-            code: "bad_request" | "unauthorized" | "not_found" | "conflict" | "rate_limited" | "internal_error";
+            code: "bad_request" | "unauthorized" | "not_found" | "method_not_allowed" | "conflict" | "rate_limited" | "internal_error";
             /** @description What went wrong, for a human. Never echoes a credential. */
             detail: string;
             /** @description The offending fields, for a 400 caused by the request's content. */

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readDevKeys } from "../../src/server/fixtures.js";
 import { startTestServer, type TestServer } from "../support/testServer.js";
+import { errorShapeProblem, primaryCredential } from "../hardening/support/apiFacts.js";
+import type { ApiName } from "../../src/contracts/apiNames.js";
 
 // The entrance (src/server/http/apiEntrance.ts) routes to an API as Express's app.use(mountPath)
 // did before it, and the request log (requestLogging.ts) writes one line per answer.
@@ -56,6 +58,30 @@ describe("the way into each API, and the line each request leaves in the log", (
       expect(response.status, path).toBe(404);
       expect(await response.json(), path).not.toEqual({ error: "No API is mounted at this path; GET /__admin lists them." });
     }
+  });
+
+  it.each([
+    ["merge", "DELETE", "/tool-packs/", "GET, HEAD, POST"],
+    ["merge", "PROPFIND", "/tool-packs/3fa85f64-5717-4562-b3fc-2c963f66afa6/connectors/", "GET, HEAD, PATCH, PUT"],
+    ["wexa", "POST", "/connectors/any-project", "GET, HEAD"],
+    ["vern", "PUT", "/migrations", "POST"],
+    ["evalstudio", "PATCH", "/projects/any-project/connectors", "GET, HEAD, POST"],
+  ] as const)("answers %s's %s on %s, a path with other methods, 405 with those methods in Allow, in the API's error shape", async (api: ApiName, method, path, allow) => {
+    const credential = primaryCredential(api);
+    // Without the credential too: which methods a path has is in the public contract, so 405 comes before authentication.
+    for (const headers of [credential ? Object.fromEntries([credential]) : {}, {}]) {
+      const response = await fetch(`${server.apiUrls[api]}${path}`, { method, headers });
+      expect(response.status, `${method} ${path}`).toBe(405);
+      expect(response.headers.get("allow")).toBe(allow);
+      expect(errorShapeProblem(api, await response.json())).toBeUndefined();
+    }
+  });
+
+  it("still answers 404, in the API's error shape, for a path the contract does not have with any method", async () => {
+    const response = await fetch(`${server.apiUrls.merge}/tool-packs/x/y/z/`, { method: "DELETE", headers: bearer });
+    expect(response.status).toBe(404);
+    expect(response.headers.get("allow")).toBeNull();
+    expect(await response.json()).toEqual({ code: "not_found", detail: "No operation DELETE /tool-packs/x/y/z/ in this API." });
   });
 
   it("logs one line per request, when its answer is finished: the caller's request id, method, whole URL, status and time, and no header", async () => {

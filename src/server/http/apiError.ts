@@ -22,6 +22,16 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * A method the contract does not have on a path it does have (RFC 9110 §15.5.6): a 405 whose
+ * Allow header lists the path's methods. Prism's mock answers such a request 405 as well.
+ */
+export class MethodNotAllowed extends ApiError {
+  constructor(method: string, path: string, readonly allowed: readonly string[]) {
+    super(405, `${method} is not allowed on ${path}; it answers ${allowed.join(", ")}.`);
+  }
+}
+
 export const badRequest = (message: string, problems: FieldProblem[] = []) => new ApiError(400, message, problems);
 export const unauthorized = (message: string) => new ApiError(401, message);
 export const notFound = (message: string) => new ApiError(404, message);

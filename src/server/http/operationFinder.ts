@@ -19,7 +19,7 @@ export function operationFinder<Entry extends { operation: OperationSpec }>(entr
     list.push({ entry, matches: match<Params>(loose, { end: true, trailing: true, decode: decodeParam }) });
     byMethod.set(method, list);
   }
-  return (method: string, path: string): { entry: Entry; params: Params } | undefined => {
+  const find = (method: string, path: string): { entry: Entry; params: Params } | undefined => {
     const candidates = byMethod.get(method === "HEAD" && !byMethod.has("HEAD") ? "GET" : method);
     if (!candidates) return undefined;
     // The table lists static segments before parameters, so the first match is the most specific.
@@ -29,6 +29,17 @@ export function operationFinder<Entry extends { operation: OperationSpec }>(entr
     }
     return undefined;
   };
+  /**
+   * The methods the contract has for this path (HEAD beside GET), for the Allow header of a 405;
+   * empty when the contract has no such path. Called only after `find` missed. Throws URIError as
+   * `find` does for a parameter that does not percent-decode.
+   */
+  const allowedMethods = (path: string): string[] => {
+    const allowed = [...byMethod].filter(([, candidates]) => candidates.some(({ matches }) => matches(path))).map(([method]) => method);
+    if (allowed.includes("GET") && !allowed.includes("HEAD")) allowed.push("HEAD");
+    return allowed.sort();
+  };
+  return Object.assign(find, { allowedMethods });
 }
 
 function decodeParam(value: string): string {

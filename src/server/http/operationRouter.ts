@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import type { OpenApiDocument } from "../../contracts/loadSpec.js";
 import { SpecSchemaValidator, formatAjvErrors } from "../../contracts/schemaValidator.js";
 import type { ServerConfig } from "../config.js";
-import { ApiError, badRequest, internalError, notFound, tooManyRequests } from "./apiError.js";
+import { ApiError, MethodNotAllowed, badRequest, internalError, notFound, tooManyRequests } from "./apiError.js";
 import type { ApiModule, OperationHandler, OperationResponse } from "./apiModule.js";
 import { AuthenticationError, createAuthenticator, type Account } from "./authentication.js";
 import { operationTable, type OperationSpec } from "../../contracts/operationTable.js";
@@ -74,6 +74,7 @@ export function createApiHandler(options: ApiHandlerOptions): (req: Request, res
     const apiError = toApiError(error);
     if (apiError.status >= 500) requestLogger(req, options.logger).error({ err: error }, "request failed");
     if (res.headersSent) return void res.end();
+    if (apiError instanceof MethodNotAllowed) res.setHeader("Allow", apiError.allowed.join(", "));
     res.status(apiError.status).json(module.errorBody(apiError));
   };
 
@@ -82,7 +83,11 @@ export function createApiHandler(options: ApiHandlerOptions): (req: Request, res
       if (parseError) return fail(parseError, req, res);
       try {
         const found = findOperation(req.method, req.path);
-        if (!found) return fail(notFound(`No operation ${req.method} ${req.path} in this API.`), req, res);
+        if (!found) {
+          const allowed = findOperation.allowedMethods(req.path);
+          const refusal = allowed.length > 0 ? new MethodNotAllowed(req.method, req.path, allowed) : notFound(`No operation ${req.method} ${req.path} in this API.`);
+          return fail(refusal, req, res);
+        }
         req.params = found.params;
         found.entry.handle(req, res).catch((error: unknown) => fail(error, req, res));
       } catch (error) {

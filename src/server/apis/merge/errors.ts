@@ -10,6 +10,7 @@ type ErrorBody = components["schemas"]["Error"];
 function codeOf(status: number): ErrorBody["code"] {
   if (status === 401) return "unauthorized";
   if (status === 404) return "not_found";
+  if (status === 405) return "method_not_allowed";
   if (status === 409) return "conflict";
   if (status === 429) return "rate_limited";
   if (status >= 500) return "internal_error";
