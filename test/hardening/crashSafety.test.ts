@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiClient, type ApiClient } from "../../src/clients/index.js";
 import { readDevKeys } from "../../src/server/fixtures.js";
-import { DATABASE_TARGETS, createTestDatabase, type TestDatabase } from "../support/testDatabases.js";
+import { createTestDatabase, type TestDatabase, describeOnPostgres } from "../support/testDatabases.js";
 import { eventually } from "../support/testServer.js";
 import { SEED, control, tokensPerStep } from "../server/wexa.support.js";
 import { migrationWithConnection } from "../server/vernTestKit.js";
@@ -25,7 +25,7 @@ const [wexaKey] = readDevKeys("wexa");
 
 type Write = { kind: "project" | "migration"; name: string; id?: string };
 
-describe.each(DATABASE_TARGETS.filter((target) => target === "postgres"))("a SIGKILL during a stream of writes on %s", () => {
+describeOnPostgres("a SIGKILL during a stream of writes on %s", () => {
   let db: TestDatabase;
   let env: Record<string, string>;
   let first: ChildServer | undefined;

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../src/process/freePort.js";
-import { POSTGRES_URL, DATABASE_TARGETS, createTestDatabase, type TestDatabase } from "../support/testDatabases.js";
+import { POSTGRES_URL, createTestDatabase, type TestDatabase, describeOnPostgres } from "../support/testDatabases.js";
 import { errorShapeProblem, jsonOrUndefined, primaryCredential } from "./support/apiFacts.js";
 import { startChildServer, type ChildServer } from "./support/childServer.js";
 
@@ -19,7 +19,7 @@ const [mergeKeyHeader, mergeKey] = primaryCredential("merge")!;
 
 type Outcome = { status: number; problem?: string } | { failed: string };
 
-describe.each(DATABASE_TARGETS.filter((target) => target === "postgres"))("connections lost to PostgreSQL under load (%s)", () => {
+describeOnPostgres("connections lost to PostgreSQL under load (%s)", () => {
   let db: TestDatabase;
   let server: ChildServer;
   const applicationName = `cc-fault-${randomBytes(4).toString("hex")}`;

@@ -5,7 +5,7 @@ import { API_NAMES, type ApiName } from "../../src/contracts/apiNames.js";
 import { runConformance } from "../../src/conformance/index.js";
 import { profileFor } from "../../src/conformance/flows/index.js";
 import { readDevKeys } from "../../src/server/fixtures.js";
-import { DATABASE_TARGETS, createTestDatabase, type TestDatabase } from "../support/testDatabases.js";
+import { createTestDatabase, type TestDatabase, describeOnPostgres } from "../support/testDatabases.js";
 import { SEED, control } from "../server/wexa.support.js";
 import { SALESFORCE_CREDENTIALS } from "../server/vernTestKit.js";
 import { errorShapeProblem } from "./support/apiFacts.js";
@@ -39,7 +39,7 @@ async function startPair(env: Record<string, string>): Promise<[ChildServer, Chi
   return [a, b];
 }
 
-describe.each(DATABASE_TARGETS.filter((target) => target === "postgres"))("two server processes on one %s schema and one Redis", () => {
+describeOnPostgres("two server processes on one %s schema and one Redis", () => {
   let db: TestDatabase;
   let pair: ChildServer[] = [];
   beforeAll(async () => {
@@ -144,7 +144,7 @@ describe.each(DATABASE_TARGETS.filter((target) => target === "postgres"))("two s
   });
 });
 
-describe.each(DATABASE_TARGETS.filter((target) => target === "postgres"))(`Vern's rate limit (VERN_RATE_LIMIT=${RATE_LIMIT}) across two processes on %s and one Redis`, () => {
+describeOnPostgres(`Vern's rate limit (VERN_RATE_LIMIT=${RATE_LIMIT}) across two processes on %s and one Redis`, () => {
   let db: TestDatabase;
   let pair: ChildServer[] = [];
   beforeAll(async () => {

@@ -6,14 +6,14 @@ import { readDevKeys } from "../../src/server/fixtures.js";
 import { startServer, type RunningServer } from "../../src/server/startServer.js";
 import { LOCK_CONNECTION_NAME } from "../../src/server/db/serverPresence.js";
 import { eventually } from "../support/testServer.js";
-import { DATABASE_TARGETS, createTestDatabase, type TestDatabase } from "../support/testDatabases.js";
+import { createTestDatabase, type TestDatabase, describeOnPostgres } from "../support/testDatabases.js";
 
 /**
  * A server alone on its PostgreSQL keeps answers of reads in memory; the moment a second server
  * joins the same schema, the first stops (src/server/db/serverPresence.ts), so a write through the
  * second is never hidden behind the first one's cache.
  */
-describe.each(DATABASE_TARGETS.filter((target) => target === "postgres"))("cached reads on %s when a second server joins", () => {
+describeOnPostgres("cached reads on %s when a second server joins", () => {
   let db: TestDatabase;
   const servers: RunningServer[] = [];
   const [key] = readDevKeys("merge");
@@ -63,7 +63,7 @@ describe.each(DATABASE_TARGETS.filter((target) => target === "postgres"))("cache
   });
 });
 
-describe.each(DATABASE_TARGETS.filter((target) => target === "postgres"))("a server on %s that loses the connection holding the lock", () => {
+describeOnPostgres("a server on %s that loses the connection holding the lock", () => {
   it("stops caching at once and rejoins as a sharer, so a newcomer does not take the lock for itself", async () => {
     const db = await createTestDatabase("postgres");
     const servers: RunningServer[] = [];
@@ -100,7 +100,7 @@ describe.each(DATABASE_TARGETS.filter((target) => target === "postgres"))("a ser
   });
 });
 
-describe.each(DATABASE_TARGETS.filter((target) => target === "postgres"))("a server starting on %s while a dying one still holds the lock", () => {
+describeOnPostgres("a server starting on %s while a dying one still holds the lock", () => {
   it("waits for it, then finds nobody else there and caches alone", async () => {
     const db = await createTestDatabase("postgres");
     // Holds the lock exclusively and never answers an announcement, as a server killed a moment ago.

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DATABASE_TARGETS } from "../support/testDatabases.js";
+import { DATABASE_TARGETS, describeOnPostgres } from "../support/testDatabases.js";
 import { startTestServer, type TestServer } from "../support/testServer.js";
 import {
   ACME_DEMO_MIGRATION,
@@ -240,7 +240,7 @@ describe.each(DATABASE_TARGETS)("Vern state survives a restart on %s", (database
   });
 });
 
-describe.each(DATABASE_TARGETS.filter((t) => t === "postgres"))("Vern on two server processes sharing one %s", (database) => {
+describeOnPostgres("Vern on two server processes sharing one %s", (database) => {
   it("keeps one migration per external_id and one run per migration when both servers take the requests", async () => {
     const first = await startTestServer({ database });
     const second = await startTestServer({ env: { DATABASE_URL: first.db.databaseUrl! } });

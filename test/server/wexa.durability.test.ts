@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DATABASE_TARGETS } from "../support/testDatabases.js";
+import { DATABASE_TARGETS, describeOnPostgres } from "../support/testDatabases.js";
 import { eventually } from "../support/testServer.js";
 import { SEED, control, startWexa, tokensPerStep, type WexaHarness } from "./wexa.support.js";
 
@@ -101,7 +101,7 @@ describe.each(DATABASE_TARGETS)("Wexa across a restart on %s", (database) => {
   });
 });
 
-describe.each(DATABASE_TARGETS.filter((target) => target === "postgres"))("Two Wexa servers on one %s", (database) => {
+describeOnPostgres("Two Wexa servers on one %s", (database) => {
   let a: WexaHarness;
   let b: WexaHarness;
   beforeAll(async () => {

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
-import { inject } from "vitest";
+import { describe, inject } from "vitest";
 
 /** A database a test server can run on, with its own empty state. */
 export type TestDatabase = { name: "pglite" | "postgres"; databaseUrl?: string; drop: () => Promise<void> };
@@ -21,6 +21,16 @@ function providedPostgresUrl(): string | undefined {
 
 /** The databases every storage test runs against: PGlite always, PostgreSQL when there is one. */
 export const DATABASE_TARGETS: Array<"pglite" | "postgres"> = POSTGRES_URL ? ["pglite", "postgres"] : ["pglite"];
+
+/**
+ * A suite that needs the real PostgreSQL (two processes on one database, a SIGKILL, connections
+ * cut): run on it when the run has one, and reported as skipped when it has none, for the reason
+ * test/support/globalDatabase.ts printed at the start. A `describe.each` over no targets left a
+ * file with nothing in it, which Vitest fails ("No test suite found").
+ */
+export function describeOnPostgres(title: string, body: (database: "postgres") => void): void {
+  describe.skipIf(!POSTGRES_URL)(title.replace("%s", "postgres"), () => body("postgres"));
+}
 
 /**
  * An empty database for one test server. On PostgreSQL each gets its own schema (through the
