@@ -5,6 +5,8 @@ import { createTestDatabase, type TestDatabase, describeOnPostgres } from "../su
 import { eventually } from "../support/testServer.js";
 import { SEED, control, tokensPerStep } from "../server/wexa.support.js";
 import { migrationWithConnection } from "../server/vernTestKit.js";
+import { summary } from "../server/merge.support.js";
+import type { components } from "../../src/generated/merge.js";
 import { startChildServer, type ChildServer } from "./support/childServer.js";
 
 /**
@@ -15,15 +17,20 @@ import { startChildServer, type ChildServer } from "./support/childServer.js";
  * `awaiting_approval`; an execution completes with the tokens and time of exactly three steps).
  */
 const STEP_MS = 300;
-const WRITERS = 4;
+/** Two writers per kind of write at any time: Merge's creates are batched (group commit) once two or more are in flight. */
+const WRITERS = 6;
 /** Kill after this many acknowledged writes, or after KILL_AFTER_MS of streaming, whichever comes first. */
 const KILL_AFTER_WRITES = 200;
 const KILL_AFTER_MS = 2_000;
 
 const [vernKey] = readDevKeys("vern");
 const [wexaKey] = readDevKeys("wexa");
+const [mergeKey] = readDevKeys("merge");
 
-type Write = { kind: "project" | "migration"; name: string; id?: string };
+const KINDS = ["project", "migration", "pack"] as const;
+type Write = { kind: (typeof KINDS)[number]; name: string; id?: string };
+/** Each Merge pack of the stream is made with these connectors (as a create answers them: every tool enabled, INDIVIDUAL). */
+const PACK_CONNECTORS = [{ slug: "github", tool_names: ["list_repos"] }, { slug: "slack", auth_scope: "SHARED" as const }];
 
 describeOnPostgres("a SIGKILL during a stream of writes on %s", () => {
   let db: TestDatabase;
@@ -45,6 +52,7 @@ describeOnPostgres("a SIGKILL during a stream of writes on %s", () => {
     const vern = (server: ChildServer) => createApiClient("vern", { baseUrl: server.apiUrl("vern"), apiKey: vernKey!.key });
     const wexa = (server: ChildServer) => createApiClient("wexa", { baseUrl: server.apiUrl("wexa"), apiKey: wexaKey!.key });
     const evalstudio = (server: ChildServer) => createApiClient("evalstudio", { baseUrl: server.apiUrl("evalstudio") });
+    const merge = (server: ChildServer) => createApiClient("merge", { baseUrl: server.apiUrl("merge"), apiKey: mergeKey!.key });
 
     // Work in flight: three Vern generates (credentials on file: straight to a preview) and three Wexa executions.
     const runs: Array<{ migrationId: string; runId: string }> = [];
@@ -57,17 +65,17 @@ describeOnPostgres("a SIGKILL during a stream of writes on %s", () => {
     const executions: Array<{ id: string; goal: string }> = [];
     for (let i = 0; i < 3; i++) executions.push(await startExecution(wexa(first!), `Survive a SIGKILL ${i}`));
 
-    // The stream: WRITERS clients, each creating an EvalStudio project and a Vern migration in turn, one at a time.
+    // The stream: WRITERS clients, each creating an EvalStudio project, a Vern migration and a Merge tool pack in turn, one at a time.
     // Each writer goes on until a write fails: the one it had in flight when the process died.
     const acknowledged: Write[] = [];
     const inFlightAtKill: Write[] = [];
     let killedAt = Number.POSITIVE_INFINITY;
     const writer = async (w: number) => {
       for (let i = 0; ; i++) {
-        const write: Write = { kind: i % 2 === 0 ? "project" : "migration", name: `crash-${w}-${i}` };
+        const write: Write = { kind: KINDS[(w + i) % KINDS.length]!, name: `crash-${w}-${i}` };
         const sentAt = performance.now();
         try {
-          write.id = write.kind === "project" ? await createProject(evalstudio(first!), write.name) : await createMigration(vern(first!), write.name);
+          write.id = await { project: () => createProject(evalstudio(first!), write.name), migration: () => createMigration(vern(first!), write.name), pack: () => createPack(merge(first!), write.name) }[write.kind]();
           acknowledged.push(write);
         } catch {
           if (sentAt < killedAt) inFlightAtKill.push(write);
@@ -87,20 +95,26 @@ describeOnPostgres("a SIGKILL during a stream of writes on %s", () => {
 
     second = await startChildServer(env);
     const projects = new Map(((await evalstudio(second).GET("/projects")).data ?? []).map((p) => [p.id, p.name]));
+    const packs = await packsByName(merge(second));
     const missing: Write[] = [];
     for (const write of acknowledged) {
-      const found = write.kind === "project" ? projects.get(write.id!) === write.name : await migrationExists(vern(second), write.id!);
-      if (!found) missing.push(write);
+      const found = { project: () => projects.get(write.id!) === write.name, migration: () => migrationExists(vern(second!), write.id!), pack: () => packs.get(write.name)?.id === write.id }[write.kind];
+      if (!(await found())) missing.push(write);
     }
+    // A pack is there whole: with its connectors as the create answered them, never without them.
+    const packConnectors = [...packs.values()].filter((p) => p.name.startsWith("crash-")).map((p) => summary(p.connectors));
+    expect(new Set(packConnectors.map((c) => JSON.stringify(c)))).toEqual(new Set([JSON.stringify([["github", "INDIVIDUAL", ["list_repos"]], ["slack", "SHARED", ["send_message", "list_channels"]]])]));
     const names = new Set(projects.values());
     // A write the client never heard back about may or may not have committed; either is correct. Counted, not asserted.
     let inFlightStored = 0;
     for (const write of inFlightAtKill) {
-      if (write.kind === "project" ? names.has(write.name) : await migrationWithExternalIdExists(vern(second), write.name)) inFlightStored++;
+      const stored = { project: () => names.has(write.name), migration: () => migrationWithExternalIdExists(vern(second!), write.name), pack: () => packs.has(write.name) }[write.kind];
+      if (await stored()) inFlightStored++;
     }
     console.log(
       `[crash] SIGKILL after ${killedAfterMs.toFixed(0)} ms of writes: ${acknowledged.length} acknowledged ` +
-        `(${acknowledged.filter((w) => w.kind === "project").length} EvalStudio projects, ${acknowledged.filter((w) => w.kind === "migration").length} Vern migrations), ` +
+        `(${acknowledged.filter((w) => w.kind === "project").length} EvalStudio projects, ${acknowledged.filter((w) => w.kind === "migration").length} Vern migrations, ` +
+        `${acknowledged.filter((w) => w.kind === "pack").length} Merge tool packs), ` +
         `${acknowledged.length - missing.length} found after the restart; ${inFlightAtKill.length} sent before the kill and never answered, ${inFlightStored} of them stored`,
     );
     expect(missing).toEqual([]);
@@ -137,6 +151,23 @@ async function createProject(client: ApiClient<"evalstudio">, name: string): Pro
   const { data, response } = await client.POST("/projects", { body: { name } });
   if (response.status !== 201) throw new Error(`create project: ${response.status}`);
   return data!.id;
+}
+
+async function createPack(client: ApiClient<"merge">, name: string): Promise<string> {
+  const { data, response } = await client.POST("/tool-packs/", { body: { name, description: "written during a SIGKILL", connectors: PACK_CONNECTORS } });
+  if (response.status !== 201) throw new Error(`create tool pack: ${response.status}`);
+  return data!.id;
+}
+
+/** Every tool pack of the key's account, by name, read page by page. */
+async function packsByName(client: ApiClient<"merge">) {
+  const packs = new Map<string, components["schemas"]["ToolPack"]>();
+  for (let page = 1; ; page++) {
+    const { data, response } = await client.GET("/tool-packs/", { params: { query: { page, page_size: 100 } } });
+    if (response.status !== 200) throw new Error(`list tool packs: ${response.status}`);
+    for (const pack of data!.results) packs.set(pack.name, pack);
+    if (!data!.next) return packs;
+  }
 }
 
 async function createMigration(client: ApiClient<"vern">, name: string): Promise<string> {

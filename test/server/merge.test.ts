@@ -137,6 +137,48 @@ describe.each(DATABASE_TARGETS)("Merge tool packs and catalogue on %s", (databas
     });
   });
 
+  describe("M2 concurrent creates (one statement per batch)", () => {
+    it("keeps each of 60 concurrent creates of three accounts whole and in its own account, with fewer transactions than creates", async () => {
+      const accounts = [["northwind-production", production], ["northwind-test", test], ["globex-production", globex]] as const;
+      const sent = Array.from({ length: 60 }, (_, i) => {
+        const [account, client] = accounts[i % accounts.length]!;
+        const connectors = i % 2 === 0 ? [{ slug: "github", tool_names: ["list_repos"] }] : [{ slug: "slack", auth_scope: "SHARED" as const }, { slug: "linear" }];
+        return { account, client, name: `batched ${i} \u{1F680} \uFEFF`, connectors };
+      });
+      const created = await Promise.all(sent.map(({ client, name, connectors }) => client.POST("/tool-packs/", { body: { name, description: `of ${name}`, connectors } })));
+      expect(created.map((c) => c.response.status)).toEqual(sent.map(() => 201));
+
+      for (const [i, { client, name }] of sent.entries()) {
+        const { data, response } = await client.GET("/tool-packs/{id}/", { params: { path: { id: created[i]!.data!.id } } });
+        expect(response.status).toBe(200);
+        expect({ name: data!.name, description: data!.description, connectors: summary(data!.connectors) }).toEqual({
+          name,
+          description: `of ${name}`,
+          connectors: summary(created[i]!.data!.connectors),
+        });
+        expect(summary(data!.connectors).map(([slug]) => slug)).toEqual(i % 2 === 0 ? ["github"] : ["slack", "linear"]);
+      }
+      // Another account's pack is a 404, whichever batch the two were written in.
+      const other = await globex.GET("/tool-packs/{id}/", { params: { path: { id: created[0]!.data!.id } } });
+      expect(other.response.status).toBe(404);
+
+      // Rows written in one transaction share its id (xmin): the 60 creates took fewer than 60.
+      const ids = created.map((c) => c.data!.id);
+      const [{ transactions } = { transactions: Number.NaN }] = await server.database.query<{ transactions: number }>(
+        "select count(distinct xmin::text)::int as transactions from merge_tool_packs where id = any($1::uuid[])",
+        [ids],
+      );
+      console.info(`[merge] 60 concurrent creates on ${database} were written in ${transactions} transactions`);
+      expect(transactions).toBeLessThan(60);
+      const [{ unmatched } = { unmatched: Number.NaN }] = await server.database.query<{ unmatched: number }>(
+        `select count(*)::int as unmatched from merge_tool_pack_connectors c join merge_tool_packs p on p.id = c.tool_pack_id
+         where p.id = any($1::uuid[]) and (c.xmin::text <> p.xmin::text or c.account_id <> p.account_id)`,
+        [ids],
+      );
+      expect(unmatched).toBe(0);
+    });
+  });
+
   describe("M3 get tool pack", () => {
     it("answers the seeded engineering pack", async () => {
       const { data, response } = await production.GET("/tool-packs/{id}/", { params: { path: { id: ENGINEERING_PACK } } });

@@ -27,6 +27,16 @@ export function sqlState(error: unknown): string | undefined {
   return typeof code === "string" ? code : undefined;
 }
 
+/**
+ * Whether the database refused a statement for the data it carried: SQLSTATE class 22 (data
+ * exception) or 23 (integrity constraint violation), Appendix A of the PostgreSQL manual. Such a
+ * statement wrote nothing, and the same statement with other data may succeed.
+ */
+export function refusedForItsData(error: unknown): boolean {
+  const state = sqlState(error);
+  return state !== undefined && (state.startsWith("22") || state.startsWith("23"));
+}
+
 export function isUniqueViolation(error: unknown, constraint?: string): boolean {
   if (sqlState(error) !== UNIQUE_VIOLATION) return false;
   if (!constraint) return true;

@@ -1,4 +1,5 @@
 import type { operations } from "../../../generated/merge.js";
+import { batchedWrites, WRITE_BATCHES } from "../../db/batchedWrites.js";
 import { notFound } from "../../http/apiError.js";
 import type { HandlersOf } from "../../http/apiModule.js";
 import { created, noContent, ok } from "../../http/responses.js";
@@ -8,10 +9,12 @@ import type { ConnectorWriteMode } from "./connectorPlan.js";
 import { resolveConnectorInputs } from "./connectorInputs.js";
 import { pageFor, paginated, requestedPage } from "./paging.js";
 import { presentConnectorDetail, presentPackConnectors, presentToolPack } from "./presenters.js";
-import { connectorNotInToolPack, type MergeStore } from "./store.js";
+import { connectorNotInToolPack, type MergeStore, type NewToolPack } from "./store.js";
 
 /** The eleven operations of Merge Agent Handler (M1–M11), by operationId. */
 export function mergeHandlers({ database }: Pick<ApiDeps, "database">, store: MergeStore, catalogue: Catalogue): HandlersOf<operations> {
+  // Concurrent creates go to the database together, as one statement (atomic without a transaction of its own).
+  const createToolPack = batchedWrites((packs: readonly NewToolPack[]) => store.createToolPacks(database, packs), WRITE_BATCHES);
   return {
     listToolPacks: async (request) => {
       const { accountId } = request.account;
@@ -23,8 +26,7 @@ export function mergeHandlers({ database }: Pick<ApiDeps, "database">, store: Me
 
     createToolPack: async ({ account, body }) => {
       const changes = resolveConnectorInputs(catalogue, body.connectors ?? [], "body/connectors");
-      // One statement, so atomic without a transaction of its own.
-      return created(presentToolPack(await store.createToolPack(database, account.accountId, body, changes), catalogue));
+      return created(presentToolPack(await createToolPack({ accountId: account.accountId, fields: body, changes }), catalogue));
     },
 
     getToolPack: async ({ account, params }) => {

@@ -11,8 +11,11 @@ type ToolPackFixture = { id: string; accountId: string; name: string; descriptio
  * unknown connector or tool fails the start instead of seeding a pack the API could not make.
  */
 export async function seedMerge(sql: Sql, store: MergeStore, catalogue: Catalogue): Promise<void> {
-  for (const { id, accountId, name, description, connectors } of readFixture<ToolPackFixture[]>("merge", "tool_packs")) {
-    const changes = resolveConnectorInputs(catalogue, connectors, `fixtures/merge/tool_packs.json ${id}`);
-    await store.createToolPack(sql, accountId, { name, description }, changes, id);
-  }
+  const packs = readFixture<ToolPackFixture[]>("merge", "tool_packs").map(({ id, accountId, name, description, connectors }) => ({
+    id,
+    accountId,
+    fields: { name, description },
+    changes: resolveConnectorInputs(catalogue, connectors, `fixtures/merge/tool_packs.json ${id}`),
+  }));
+  await store.createToolPacks(sql, packs);
 }
