@@ -22,6 +22,8 @@ export type RouteFigures = {
   cpuMsPerRequest: number | null;
   /** When the route ran in rounds: every round's req/s (these figures are the median round's). */
   roundsRequestsPerSec?: number[];
+  /** When the load was offered at a fixed rate (openLoop.ts) instead of as fast as answered: that rate, in requests per second. */
+  offeredPerSec?: number;
 };
 
 /**

@@ -4,6 +4,7 @@ import { join, resolve } from "node:path";
 import { captureAnswers, writeCapture } from "./capture.js";
 import { summarizeCpuProfile, type ProfileSummary } from "./cpuProfile.js";
 import { loadRoute, type RouteFigures } from "./load.js";
+import { loadRouteAtRate } from "./openLoop.js";
 import type { BenchOptions, TargetName } from "./options.js";
 import type { TargetResult } from "./results.js";
 import type { Route } from "./routes.js";
@@ -91,14 +92,29 @@ export async function measureTargets(names: readonly TargetName[], routes: reado
       }
     }
 
+    const medians = (name: TargetName) => routes.map((route) => medianRound(rounds.get(name)!.get(route.name) ?? []));
+    const atFixedRate = new Map<TargetName, RouteFigures[]>();
+    for (const route of routes) {
+      const rate = fixedRateOf(options.fixedRate, failed.has("prism") || !rounds.has("prism") ? undefined : medians("prism").find((r) => r.route === route.name));
+      if (rate === undefined) continue;
+      process.stderr.write(`bench: ${route.name} at ${rate} req/s offered…
+`);
+      for (const { name, target } of started) {
+        if (failed.has(name)) continue;
+        const figures = await loadRouteAtRate(target.apiBaseUrl, route, { ...options, ratePerSec: rate }, () => cpuTimeMs(target.process.pid));
+        atFixedRate.set(name, [...(atFixedRate.get(name) ?? []), figures]);
+      }
+    }
+
     for (const one of started) {
       if (failed.has(one.name)) continue;
-      const byRoute = rounds.get(one.name)!;
+      const fixed = atFixedRate.get(one.name);
       results[one.name] = {
         status: "measured",
         startupMs: one.target.process.startupMs,
         peakMemoryMiB: peakMemoryMiB(one.target.process.pid),
-        routes: routes.map((route) => medianRound(byRoute.get(route.name) ?? [])),
+        routes: medians(one.name),
+        ...(fixed ? { atFixedRate: fixed } : {}),
       };
     }
   } finally {
@@ -110,6 +126,18 @@ export async function measureTargets(names: readonly TargetName[], routes: reado
     if (one.profileDir && result?.status === "measured") result.profile = summarizeMainThread(one.profileDir, result.startupMs);
   }
   return results;
+}
+
+/**
+ * The offered rate of a route's fixed-rate pass: a load Prism just carries (its median rate in this
+ * run) shows what a user moving from Prism to the reference server would see under the same
+ * traffic; below saturation, latency is the server's own, not the length of the queue that a
+ * closed loop of 50 connections keeps full (mean latency = 50 ÷ req/s there, whatever the server).
+ */
+function fixedRateOf(setting: BenchOptions["fixedRate"], prism: RouteFigures | undefined): number | undefined {
+  if (setting === "off") return undefined;
+  if (setting === "prism") return prism && prism.requestsPerSec > 0 ? prism.requestsPerSec : undefined;
+  return setting;
 }
 
 /** The round with the median requests per second, with every round's rate beside it. */

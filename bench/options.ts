@@ -23,6 +23,8 @@ export type BenchOptions = Readonly<{
   /** The reference server's LOG_LEVEL (its own default, info, is how a user runs it). */
   logLevel: string;
   cpuProf: boolean;
+  /** The offered rate of the fixed-rate pass: each route at Prism's median rate in this run, a number of req/s, or none. */
+  fixedRate: "prism" | number | "off";
   /** SIM_STEP_MS of the server the conformance suite runs against; undefined = the server's default (250 ms). */
   simStepMs: number | undefined;
   /** Where PostgreSQL is (a fresh schema is made in it per server start); undefined = skip it. */
@@ -45,10 +47,11 @@ export function parseBenchOptions(argv: readonly string[], env: Record<string, s
     .option("--log-level <level>", "LOG_LEVEL of the reference server (its default: info)", "info")
     .option("--cpu-prof", "run the reference server with --cpu-prof (profiles in <out>/profiles; figures then include the profiler's cost)", false)
     .option("--sim-step-ms <ms>", "SIM_STEP_MS of the server the conformance suite runs against (default: the server's own, 250)", positiveInteger)
+    .option("--fixed-rate <rate>", "after the rounds, each route once more at a fixed offered rate: prism (its median rate in this run), a number of req/s, or off", fixedRate, "prism")
     .option("--out <dir>", "where the JSON results go", "bench-results")
     .exitOverride()
     .parse([...argv], { from: "user" })
-    .opts<{ duration: number; warmup: number; rounds: number; connections: number; only?: SectionName[]; skipPostgres: boolean; logLevel: string; cpuProf: boolean; simStepMs?: number; out: string }>();
+    .opts<{ duration: number; warmup: number; rounds: number; connections: number; only?: SectionName[]; skipPostgres: boolean; logLevel: string; cpuProf: boolean; fixedRate: "prism" | number | "off"; simStepMs?: number; out: string }>();
 
   const skipPostgres = flags.skipPostgres;
   const chosen = flags.only ?? [...SECTION_NAMES];
@@ -60,10 +63,16 @@ export function parseBenchOptions(argv: readonly string[], env: Record<string, s
     sections: Object.freeze(skipPostgres ? chosen.filter((s) => !s.startsWith("reference-postgres")) : chosen),
     logLevel: flags.logLevel,
     cpuProf: flags.cpuProf,
+    fixedRate: flags.fixedRate,
     simStepMs: flags.simStepMs,
     postgresUrl: skipPostgres ? undefined : env.DATABASE_URL || DEFAULT_POSTGRES_URL,
     outDir: flags.out,
   });
+}
+
+function fixedRate(value: string): "prism" | number | "off" {
+  if (value === "prism" || value === "off") return value;
+  return positiveNumber(value);
 }
 
 function positiveNumber(value: string): number {

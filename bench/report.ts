@@ -7,7 +7,10 @@ import { TARGETS, type Verdict } from "./verdicts.js";
 
 /** Everything a run measured, as text tables for the terminal. */
 export function formatResults(results: BenchResults): string {
-  const sections = [formatMachine(results), formatLoad(results), formatVerdicts(results.verdicts)];
+  const sections = [formatMachine(results), formatLoad(results)];
+  const fixed = formatFixedRate(results);
+  if (fixed) sections.push(fixed);
+  sections.push(formatVerdicts(results.verdicts));
   if (results.startup) sections.push(formatStartup(results.startup));
   if (results.conformance) sections.push(formatConformance(results.conformance));
   for (const name of TARGET_NAMES) {
@@ -46,6 +49,24 @@ function formatLoad(results: BenchResults): string {
     "req/s, p50, p99 and CPU: the median round (by req/s) of the rounds beside it; in each round every target had the same load in turn.",
     "CPU ms/req: the server process's own CPU time (all threads) per answered request; PostgreSQL's processes are not in it.",
     "peak MiB: VmHWM of the server process after the load. start ms: spawn to its first 2xx answer.",
+  ].join("\n");
+}
+
+function formatFixedRate(results: BenchResults): string | undefined {
+  const rows: string[][] = [];
+  for (const name of TARGET_NAMES) {
+    const target = results.targets[name];
+    if (target?.status !== "measured" || !target.atFixedRate) continue;
+    for (const r of target.atFixedRate) {
+      rows.push([name, r.route, String(r.offeredPerSec ?? ""), String(r.requestsPerSec), String(r.p50Ms), String(r.p90Ms), String(r.p99Ms), String(r.maxMs), String(r.errors + r.non2xx)]);
+    }
+  }
+  if (rows.length === 0) return undefined;
+  return [
+    table(["at a fixed offered rate", "route", "offered/s", "answered/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "errors+non-2xx"], rows, [2, 3, 4, 5, 6, 7, 8]),
+    `The same ${results.settings.connections} connections, offered each route at one rate (--fixed-rate; by default Prism's median req/s on it in this run),`,
+    "evenly spaced over a pool of that many keep-alive sockets, each latency timed from when its request was due (bench/openLoop.ts):",
+    "latency below saturation. Not the issue's p99 target, which is judged under the closed-loop load above.",
   ].join("\n");
 }
 

@@ -10,7 +10,16 @@ import type { StartupFigure } from "./startup.js";
 import type { Verdict } from "./verdicts.js";
 
 export type TargetResult =
-  | { status: "measured"; startupMs: number; peakMemoryMiB: number | undefined; routes: RouteFigures[]; profile?: ProfileSummary }
+  | {
+      status: "measured";
+      startupMs: number;
+      peakMemoryMiB: number | undefined;
+      /** As fast as the target answers: the median round of each route. */
+      routes: RouteFigures[];
+      /** Each route once more at a fixed offered rate (--fixed-rate), for latency below saturation. */
+      atFixedRate?: RouteFigures[];
+      profile?: ProfileSummary;
+    }
   | { status: "skipped" | "failed"; reason: string };
 
 export type MachineFacts = {

@@ -41,6 +41,7 @@ const results: BenchResults = {
     pipelining: 1,
     "reference LOG_LEVEL": options.logLevel,
     "cpu profiling": options.cpuProf,
+    "fixed rate": options.fixedRate,
     "conformance server SIM_STEP_MS": options.simStepMs ?? "default",
     postgres: options.postgresUrl ?? "skipped",
   },
