@@ -97,8 +97,7 @@ export async function measureTargets(names: readonly TargetName[], routes: reado
     for (const route of routes) {
       const rate = fixedRateOf(options.fixedRate, failed.has("prism") || !rounds.has("prism") ? undefined : medians("prism").find((r) => r.route === route.name));
       if (rate === undefined) continue;
-      process.stderr.write(`bench: ${route.name} at ${rate} req/s offered…
-`);
+      process.stderr.write(`bench: ${route.name} at ${rate} req/s offered…\n`);
       for (const { name, target } of started) {
         if (failed.has(name)) continue;
         const figures = await loadRouteAtRate(target.apiBaseUrl, route, { ...options, ratePerSec: rate }, () => cpuTimeMs(target.process.pid));

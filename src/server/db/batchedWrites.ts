@@ -19,7 +19,7 @@ export const WRITE_BATCHES: BatchOptions = Object.freeze({ maxBatch: 64, maxInFl
  * Group commit: one write, called concurrently by many requests, goes to the database as one
  * statement for all the items that came while earlier ones were being written, instead of a
  * statement, a round trip and a commit each. A lone call waits for nothing but the end of the
- * current turn of the event loop (setImmediate), so it costs no latency; under load the batches
+ * current turn of the event loop (setImmediate), so it costs next to no latency; under load the batches
  * grow by themselves to what arrives during one write.
  *
  * `writeAll` writes the items atomically (one statement, or one transaction) and returns one
