@@ -42,11 +42,21 @@ export async function loadRoute(apiBaseUrl: string, route: Route, settings: Load
     timeout: 10,
   };
   if (settings.warmupSec > 0) await autocannon({ ...request, duration: settings.warmupSec });
-  const cpuBefore = cpuTimeMs();
-  const result = await autocannon({ ...request, duration: settings.durationSec });
-  const cpuAfter = cpuTimeMs();
-  const cpuMs = cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore;
+  const { value: result, cpuMs } = await withCpuTime(cpuTimeMs, () => autocannon({ ...request, duration: settings.durationSec }));
   return figuresOf(route.name, result, cpuMs);
+}
+
+/** Runs `measured`, and tells how much CPU time the server spent meanwhile (undefined when unknown). */
+export async function withCpuTime<T>(cpuTimeMs: () => number | undefined, measured: () => Promise<T>): Promise<{ value: T; cpuMs: number | undefined }> {
+  const before = cpuTimeMs();
+  const value = await measured();
+  const after = cpuTimeMs();
+  return { value, cpuMs: before === undefined || after === undefined ? undefined : after - before };
+}
+
+/** The server's CPU time per answered request, in ms to three places; null when unknown. */
+export function cpuMsPerRequest(cpuMs: number | undefined, answered: number): number | null {
+  return cpuMs === undefined || answered === 0 ? null : Math.round((cpuMs / answered) * 1000) / 1000;
 }
 
 function figuresOf(route: RouteName, result: Result, cpuMs: number | undefined): RouteFigures {
@@ -62,6 +72,6 @@ function figuresOf(route: RouteName, result: Result, cpuMs: number | undefined):
     non2xx: result.non2xx,
     statusCodes: Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, stat]) => [code, stat.count])),
     durationSec: result.duration,
-    cpuMsPerRequest: cpuMs === undefined || result.requests.total === 0 ? null : Math.round((cpuMs / result.requests.total) * 1000) / 1000,
+    cpuMsPerRequest: cpuMsPerRequest(cpuMs, result.requests.total),
   };
 }

@@ -71,38 +71,46 @@ export async function measureTargets(names: readonly TargetName[], routes: reado
       }
     }
 
-    const rounds = new Map<TargetName, Map<string, RouteFigures[]>>(started.map((s) => [s.name, new Map()]));
     const failed = new Set<TargetName>();
+    /** Loads every target still standing with `load`, in turn; a target whose process ends under load is failed from then on. */
+    const loadEach = async (what: string, load: (target: RunningTarget) => Promise<RouteFigures>, keep: (name: TargetName, figures: RouteFigures) => void) => {
+      for (const { name, target } of started) {
+        if (failed.has(name)) continue;
+        try {
+          const figures = await load(target);
+          const ended = target.process.exitState();
+          if (ended) throw new Error(`the ${name} process ended (${ended}) during the ${what} load:\n${target.process.stderrTail()}`);
+          keep(name, figures);
+        } catch (error) {
+          failed.add(name);
+          results[name] = { status: "failed", reason: (error as Error).message };
+        }
+      }
+    };
+    const cpuOf = (target: RunningTarget) => () => cpuTimeMs(target.process.pid);
+
+    const rounds = new Map<TargetName, Map<string, RouteFigures[]>>(started.map((s) => [s.name, new Map()]));
     for (const route of routes) {
       for (let round = 1; round <= options.rounds; round++) {
         process.stderr.write(`bench: ${route.name}, round ${round} of ${options.rounds}…\n`);
-        for (const { name, target } of started) {
-          if (failed.has(name)) continue;
-          try {
-            const figures = await loadRoute(target.apiBaseUrl, route, options, () => cpuTimeMs(target.process.pid));
-            const ended = target.process.exitState();
-            if (ended) throw new Error(`the ${name} process ended (${ended}) during the ${route.name} load:\n${target.process.stderrTail()}`);
-            const byRoute = rounds.get(name)!;
-            byRoute.set(route.name, [...(byRoute.get(route.name) ?? []), figures]);
-          } catch (error) {
-            failed.add(name);
-            results[name] = { status: "failed", reason: (error as Error).message };
-          }
-        }
+        await loadEach(route.name, (target) => loadRoute(target.apiBaseUrl, route, options, cpuOf(target)), (name, figures) => {
+          const byRoute = rounds.get(name)!;
+          byRoute.set(route.name, [...(byRoute.get(route.name) ?? []), figures]);
+        });
       }
     }
-
     const medians = (name: TargetName) => routes.map((route) => medianRound(rounds.get(name)!.get(route.name) ?? []));
+
+    const prism = started.some((s) => s.name === "prism") && !failed.has("prism") ? medians("prism") : undefined;
+    if (options.fixedRate === "prism" && !prism) process.stderr.write("bench: no Prism figures in this run, so no fixed-rate pass (--fixed-rate <n> sets a rate)\n");
     const atFixedRate = new Map<TargetName, RouteFigures[]>();
     for (const route of routes) {
-      const rate = fixedRateOf(options.fixedRate, failed.has("prism") || !rounds.has("prism") ? undefined : medians("prism").find((r) => r.route === route.name));
+      const rate = fixedRateOf(options.fixedRate, prism?.find((r) => r.route === route.name));
       if (rate === undefined) continue;
       process.stderr.write(`bench: ${route.name} at ${rate} req/s offered…\n`);
-      for (const { name, target } of started) {
-        if (failed.has(name)) continue;
-        const figures = await loadRouteAtRate(target.apiBaseUrl, route, { ...options, ratePerSec: rate }, () => cpuTimeMs(target.process.pid));
-        atFixedRate.set(name, [...(atFixedRate.get(name) ?? []), figures]);
-      }
+      await loadEach(`${route.name} fixed-rate`, (target) => loadRouteAtRate(target.apiBaseUrl, route, { ...options, ratePerSec: rate }, cpuOf(target)), (name, figures) =>
+        atFixedRate.set(name, [...(atFixedRate.get(name) ?? []), figures]),
+      );
     }
 
     for (const one of started) {

@@ -1,5 +1,5 @@
 import http from "node:http";
-import type { LoadSettings, RouteFigures } from "./load.js";
+import { cpuMsPerRequest, withCpuTime, type LoadSettings, type RouteFigures } from "./load.js";
 import type { Route } from "./routes.js";
 
 /**
@@ -24,10 +24,7 @@ export async function loadRouteAtRate(
   const agent = new http.Agent({ keepAlive: true, maxSockets: settings.connections });
   try {
     if (settings.warmupSec > 0) await offer(agent, apiBaseUrl, route, settings.ratePerSec, settings.warmupSec);
-    const cpuBefore = cpuTimeMs();
-    const outcome = await offer(agent, apiBaseUrl, route, settings.ratePerSec, settings.durationSec);
-    const cpuAfter = cpuTimeMs();
-    const cpuMs = cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore;
+    const { value: outcome, cpuMs } = await withCpuTime(cpuTimeMs, () => offer(agent, apiBaseUrl, route, settings.ratePerSec, settings.durationSec));
     return figuresOf(route, settings.ratePerSec, outcome, cpuMs);
   } finally {
     agent.destroy();
@@ -63,12 +60,13 @@ async function offer(agent: http.Agent, apiBaseUrl: string, route: Route, ratePe
       request.end(body);
     });
 
+  const dueAt = (n: number) => start + (n * 1000) / ratePerSec;
   let sent = 0;
   await new Promise<void>((allSent) => {
     const tick = () => {
       const now = performance.now();
       // Every request due by now goes out (a timer fires at best every millisecond).
-      while (sent < total && start + (sent * 1000) / ratePerSec <= now) answers.push(send(start + (sent++ * 1000) / ratePerSec));
+      for (; sent < total && dueAt(sent) <= now; sent++) answers.push(send(dueAt(sent)));
       if (sent < total) setTimeout(tick, 1);
       else allSent();
     };
@@ -96,7 +94,7 @@ function figuresOf(route: Route, ratePerSec: number, outcome: Outcome, cpuMs: nu
     non2xx: answered - ok,
     statusCodes: outcome.statusCodes,
     durationSec: round1(outcome.elapsedSec),
-    cpuMsPerRequest: cpuMs === undefined || answered === 0 ? null : Math.round((cpuMs / answered) * 1000) / 1000,
+    cpuMsPerRequest: cpuMsPerRequest(cpuMs, answered),
     offeredPerSec: ratePerSec,
   };
 }

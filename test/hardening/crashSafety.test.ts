@@ -5,7 +5,7 @@ import { createTestDatabase, type TestDatabase, describeOnPostgres } from "../su
 import { eventually } from "../support/testServer.js";
 import { SEED, control, tokensPerStep } from "../server/wexa.support.js";
 import { migrationWithConnection } from "../server/vernTestKit.js";
-import { summary } from "../server/merge.support.js";
+import { createPack, summary } from "../server/merge.support.js";
 import type { components } from "../../src/generated/merge.js";
 import { startChildServer, type ChildServer } from "./support/childServer.js";
 
@@ -65,6 +65,11 @@ describeOnPostgres("a SIGKILL during a stream of writes on %s", () => {
     const executions: Array<{ id: string; goal: string }> = [];
     for (let i = 0; i < 3; i++) executions.push(await startExecution(wexa(first!), `Survive a SIGKILL ${i}`));
 
+    const create: Record<Write["kind"], (name: string) => Promise<string>> = {
+      project: (name) => createProject(evalstudio(first!), name),
+      migration: (name) => createMigration(vern(first!), name),
+      pack: (name) => createPack(merge(first!), PACK_CONNECTORS, name),
+    };
     // The stream: WRITERS clients, each creating an EvalStudio project, a Vern migration and a Merge tool pack in turn, one at a time.
     // Each writer goes on until a write fails: the one it had in flight when the process died.
     const acknowledged: Write[] = [];
@@ -75,7 +80,7 @@ describeOnPostgres("a SIGKILL during a stream of writes on %s", () => {
         const write: Write = { kind: KINDS[(w + i) % KINDS.length]!, name: `crash-${w}-${i}` };
         const sentAt = performance.now();
         try {
-          write.id = await { project: () => createProject(evalstudio(first!), write.name), migration: () => createMigration(vern(first!), write.name), pack: () => createPack(merge(first!), write.name) }[write.kind]();
+          write.id = await create[write.kind](write.name);
           acknowledged.push(write);
         } catch {
           if (sentAt < killedAt) inFlightAtKill.push(write);
@@ -95,22 +100,22 @@ describeOnPostgres("a SIGKILL during a stream of writes on %s", () => {
 
     second = await startChildServer(env);
     const projects = new Map(((await evalstudio(second).GET("/projects")).data ?? []).map((p) => [p.id, p.name]));
+    const names = new Set(projects.values());
     const packs = await packsByName(merge(second));
+    /** Per kind: whether an acknowledged write (by its id) is there, and whether a write never answered (by its name) was stored. */
+    const survived: Record<Write["kind"], { acknowledged: (write: Write) => Promise<boolean> | boolean; unanswered: (name: string) => Promise<boolean> | boolean }> = {
+      project: { acknowledged: (write) => projects.get(write.id!) === write.name, unanswered: (name) => names.has(name) },
+      migration: { acknowledged: (write) => migrationExists(vern(second!), write.id!), unanswered: (name) => migrationWithExternalIdExists(vern(second!), name) },
+      pack: { acknowledged: (write) => packs.get(write.name)?.id === write.id, unanswered: (name) => packs.has(name) },
+    };
     const missing: Write[] = [];
-    for (const write of acknowledged) {
-      const found = { project: () => projects.get(write.id!) === write.name, migration: () => migrationExists(vern(second!), write.id!), pack: () => packs.get(write.name)?.id === write.id }[write.kind];
-      if (!(await found())) missing.push(write);
-    }
+    for (const write of acknowledged) if (!(await survived[write.kind].acknowledged(write))) missing.push(write);
     // A pack is there whole: with its connectors as the create answered them, never without them.
     const packConnectors = [...packs.values()].filter((p) => p.name.startsWith("crash-")).map((p) => summary(p.connectors));
     expect(new Set(packConnectors.map((c) => JSON.stringify(c)))).toEqual(new Set([JSON.stringify([["github", "INDIVIDUAL", ["list_repos"]], ["slack", "SHARED", ["send_message", "list_channels"]]])]));
-    const names = new Set(projects.values());
     // A write the client never heard back about may or may not have committed; either is correct. Counted, not asserted.
     let inFlightStored = 0;
-    for (const write of inFlightAtKill) {
-      const stored = { project: () => names.has(write.name), migration: () => migrationWithExternalIdExists(vern(second!), write.name), pack: () => packs.has(write.name) }[write.kind];
-      if (await stored()) inFlightStored++;
-    }
+    for (const write of inFlightAtKill) if (await survived[write.kind].unanswered(write.name)) inFlightStored++;
     console.log(
       `[crash] SIGKILL after ${killedAfterMs.toFixed(0)} ms of writes: ${acknowledged.length} acknowledged ` +
         `(${acknowledged.filter((w) => w.kind === "project").length} EvalStudio projects, ${acknowledged.filter((w) => w.kind === "migration").length} Vern migrations, ` +
@@ -150,12 +155,6 @@ describeOnPostgres("a SIGKILL during a stream of writes on %s", () => {
 async function createProject(client: ApiClient<"evalstudio">, name: string): Promise<string> {
   const { data, response } = await client.POST("/projects", { body: { name } });
   if (response.status !== 201) throw new Error(`create project: ${response.status}`);
-  return data!.id;
-}
-
-async function createPack(client: ApiClient<"merge">, name: string): Promise<string> {
-  const { data, response } = await client.POST("/tool-packs/", { body: { name, description: "written during a SIGKILL", connectors: PACK_CONNECTORS } });
-  if (response.status !== 201) throw new Error(`create tool pack: ${response.status}`);
   return data!.id;
 }
 
