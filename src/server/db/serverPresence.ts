@@ -42,7 +42,7 @@ export const LOCK_CONNECTION_NAME = "connector-contracts read-cache lock";
  * took the lock just after an announcement (the one before it left) hears the next one.
  */
 async function waitForSharedHold(connection: pg.Client, key: string, schema: string): Promise<void> {
-  const deadline = Date.now() + STEP_DOWN_TIMEOUT_MS;
+  const deadline = performance.now() + STEP_DOWN_TIMEOUT_MS;
   await connection.query("set statement_timeout = 1000");
   try {
     for (;;) {
@@ -52,7 +52,7 @@ async function waitForSharedHold(connection: pg.Client, key: string, schema: str
         return;
       } catch (error) {
         if ((error as { code?: string }).code !== QUERY_CANCELED) throw error;
-        if (Date.now() >= deadline) {
+        if (performance.now() >= deadline) {
           throw new PresenceTimeoutError(
             `another server on this database (schema ${schema}) holds the read-cache lock and did not hand it over within ${STEP_DOWN_TIMEOUT_MS / 1000} s`,
           );
