@@ -40,12 +40,12 @@ export async function spawnServer(input: SpawnServerInput): Promise<ServerProces
   child.stderr?.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4_000)));
   const stop = () => stopChild(child, 10_000);
 
-  const deadline = Date.now() + (input.timeoutMs ?? 120_000);
+  const deadline = performance.now() + (input.timeoutMs ?? 120_000);
   while (!(await answers2xx(input.readyUrl, input.readyHeaders))) {
     if (child.exitCode !== null || child.signalCode !== null) {
       throw new Error(`${input.args.join(" ")} exited (${child.exitCode ?? child.signalCode}) before answering:\n${stderr}`);
     }
-    if (Date.now() > deadline) {
+    if (performance.now() > deadline) {
       await stop();
       throw new Error(`${input.args.join(" ")} did not answer ${input.readyUrl} within ${input.timeoutMs ?? 120_000} ms:\n${stderr}`);
     }

@@ -11,6 +11,9 @@ import type { CheckResult, Finding, Report } from "./types.js";
 
 export class ConnectionError extends Error {}
 
+/** Whole milliseconds since `since` (a performance.now() reading): monotonic, so a clock step cannot skew a report. */
+const elapsedMs = (since: number) => Math.round(performance.now() - since);
+
 export type RunInput = Partial<RunOptions> & Pick<RunOptions, "api" | "baseUrl"> & { signal?: AbortSignal };
 
 /**
@@ -21,7 +24,7 @@ export async function runConformance(input: RunInput): Promise<Report> {
   const options: RunOptions = { ...DEFAULT_OPTIONS, fetch: globalThis.fetch, onProgress: () => undefined, ...input };
   const ctx = new CheckContext(options);
   const profile = profileFor(options.api);
-  const started = Date.now();
+  const started = performance.now();
   const results: CheckResult[] = [];
   const findings: Finding[] = [];
   await assertReachable(options);
@@ -37,14 +40,14 @@ export async function runConformance(input: RunInput): Promise<Report> {
       return;
     }
     ctx.progress(`▶ ${check.name}: ${check.description}`);
-    const t0 = Date.now();
+    const t0 = performance.now();
     let found: Finding[];
     try {
       found = await check.run(ctx);
     } catch (error) {
       if (error instanceof BudgetExhausted) throw error;
       if (error instanceof CheckSkipped) {
-        results.push({ check: check.name, description: check.description, status: "skipped", findings: 0, reason: error.message, durationMs: Date.now() - t0 });
+        results.push({ check: check.name, description: check.description, status: "skipped", findings: 0, reason: error.message, durationMs: elapsedMs(t0) });
         ctx.progress(`  – skipped: ${error.message}`);
         return;
       }
@@ -54,8 +57,8 @@ export async function runConformance(input: RunInput): Promise<Report> {
       })];
     }
     findings.push(...found);
-    results.push({ check: check.name, description: check.description, status: found.length > 0 ? "failed" : "passed", findings: found.length, durationMs: Date.now() - t0 });
-    ctx.progress(`  ${found.length === 0 ? "✔ passed" : `✖ ${found.length} finding(s)`} (${Date.now() - t0} ms)`);
+    results.push({ check: check.name, description: check.description, status: found.length > 0 ? "failed" : "passed", findings: found.length, durationMs: elapsedMs(t0) });
+    ctx.progress(`  ${found.length === 0 ? "✔ passed" : `✖ ${found.length} finding(s)`} (${elapsedMs(t0)} ms)`);
   };
 
   try {
@@ -84,7 +87,7 @@ export async function runConformance(input: RunInput): Promise<Report> {
     baseUrl: options.baseUrl,
     runId: ctx.runId,
     startedAt: new Date(started).toISOString(),
-    durationMs: Date.now() - started,
+    durationMs: elapsedMs(started),
     options: { readOnly: options.readOnly, rateLimit: options.rateLimit, destructive: options.destructive, secondaryKey: Boolean(options.secondaryKey), maxRequests: options.maxRequests, requestsPerSecond: options.requestsPerSecond, only: options.only },
     checks: results,
     findings,
@@ -101,7 +104,7 @@ export async function runConformance(input: RunInput): Promise<Report> {
  * flows and probes are skipped, and the passive checks still judge every answer recorded.
  */
 async function prepare(ctx: CheckContext, profile: ApiProfile, results: CheckResult[], findings: Finding[]): Promise<boolean> {
-  const t0 = Date.now();
+  const t0 = performance.now();
   try {
     ctx.probes = await profile.prepare(ctx);
     return true;
@@ -114,7 +117,7 @@ async function prepare(ctx: CheckContext, profile: ApiProfile, results: CheckRes
       expected: "the deployment answers the setup requests (creating or reading what the checks work on) as the contract documents",
       received: (error as Error).message, source: "the API's contract (see the exchange)", exchange: last,
     }));
-    results.push({ check: "setup", description: "Find or create what the checks work on", status: "failed", findings: 1, durationMs: Date.now() - t0 });
+    results.push({ check: "setup", description: "Find or create what the checks work on", status: "failed", findings: 1, durationMs: elapsedMs(t0) });
     ctx.notes.push("Setup failed, so the flows and probes did not run; the passive checks judged what was recorded.");
     return false;
   }

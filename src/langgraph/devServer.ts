@@ -30,8 +30,8 @@ export async function startLangGraphServer(config = ECHO_GRAPH_CONFIG, port?: nu
   child.stderr.on("data", (c: Buffer) => (output += c.toString()));
   const url = `http://127.0.0.1:${listenPort}`;
   const close = () => stopChild(child);
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
+  const deadline = performance.now() + 90_000;
+  while (performance.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`langgraphjs dev exited (${child.exitCode}):\n${output}`);
     if (await isUp(url)) return { url, close };
     await new Promise((r) => setTimeout(r, 250));

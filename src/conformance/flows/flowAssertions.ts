@@ -81,10 +81,10 @@ export async function pollUntil(
   intervalMs = 100,
   maxIntervalMs = intervalMs,
 ): Promise<Answer> {
-  const deadline = Date.now() + ctx.options.flowTimeoutMs;
+  const deadline = performance.now() + ctx.options.flowTimeoutMs;
   let wait = intervalMs;
   let answer = await read();
-  while (!done(answer) && Date.now() < deadline) {
+  while (!done(answer) && performance.now() < deadline) {
     await sleep(wait);
     wait = Math.min(wait * 1.5, Math.max(maxIntervalMs, intervalMs));
     answer = await read();

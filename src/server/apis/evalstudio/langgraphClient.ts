@@ -37,8 +37,8 @@ type LangGraphMessage = {
  */
 export async function callAgent(call: AgentCall): Promise<AgentAnswer> {
   const threadId = randomUUID();
-  const started = Date.now();
-  const latency = () => Date.now() - started;
+  const started = performance.now();
+  const latency = () => Math.round(performance.now() - started);
   const body = {
     assistant_id: call.assistantId,
     input: { messages: call.messages.map(({ role, content }) => ({ role, content })) },
