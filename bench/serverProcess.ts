@@ -1,6 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { stopChild } from "../src/process/stopChild.js";
+import { exitStateOf, waitUntilAnswering } from "../src/process/waitUntilAnswering.js";
 
 /** A server in a child process of its own, so the load generator never shares its event loop or core. */
 export type ServerProcess = {
@@ -40,19 +41,15 @@ export async function spawnServer(input: SpawnServerInput): Promise<ServerProces
   child.stderr?.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4_000)));
   const stop = () => stopChild(child, 10_000);
 
-  const deadline = performance.now() + (input.timeoutMs ?? 120_000);
-  while (!(await answers2xx(input.readyUrl, input.readyHeaders))) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`${input.args.join(" ")} exited (${child.exitCode ?? child.signalCode}) before answering:\n${stderr}`);
-    }
-    if (performance.now() > deadline) {
-      await stop();
-      throw new Error(`${input.args.join(" ")} did not answer ${input.readyUrl} within ${input.timeoutMs ?? 120_000} ms:\n${stderr}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  const exitState = () => (child.signalCode !== null ? `signal ${child.signalCode}` : child.exitCode !== null ? `code ${child.exitCode}` : undefined);
-  return { pid: child.pid!, startupMs: Math.round(performance.now() - started), stderrTail: () => stderr, exitState, stop };
+  await waitUntilAnswering(child, {
+    url: input.readyUrl,
+    headers: input.readyHeaders,
+    what: input.args.join(" "),
+    timeoutMs: input.timeoutMs ?? 120_000,
+    intervalMs: 10,
+    output: () => stderr,
+  });
+  return { pid: child.pid!, startupMs: Math.round(performance.now() - started), stderrTail: () => stderr, exitState: () => exitStateOf(child), stop };
 }
 
 /** Ends every child still running (Ctrl-C on the bench). */
@@ -95,16 +92,5 @@ export function cpuTimeMs(pid: number): number | undefined {
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
   } catch {
     return undefined;
-  }
-}
-
-
-async function answers2xx(url: string, headers?: Record<string, string>): Promise<boolean> {
-  try {
-    const response = await fetch(url, { headers, signal: AbortSignal.timeout(2_000) });
-    await response.arrayBuffer();
-    return response.ok;
-  } catch {
-    return false;
   }
 }

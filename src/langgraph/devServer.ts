@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { freePort } from "../process/freePort.js";
 import { stopChild } from "../process/stopChild.js";
+import { waitUntilAnswering } from "../process/waitUntilAnswering.js";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -29,22 +30,6 @@ export async function startLangGraphServer(config = ECHO_GRAPH_CONFIG, port?: nu
   child.stdout.on("data", (c: Buffer) => (output += c.toString()));
   child.stderr.on("data", (c: Buffer) => (output += c.toString()));
   const url = `http://127.0.0.1:${listenPort}`;
-  const close = () => stopChild(child);
-  const deadline = performance.now() + 90_000;
-  while (performance.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`langgraphjs dev exited (${child.exitCode}):\n${output}`);
-    if (await isUp(url)) return { url, close };
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  await close();
-  throw new Error(`langgraphjs dev did not answer /ok within 90 s:\n${output}`);
-}
-
-async function isUp(url: string): Promise<boolean> {
-  try {
-    const response = await fetch(`${url}/ok`, { signal: AbortSignal.timeout(1_000) });
-    return response.ok;
-  } catch {
-    return false;
-  }
+  await waitUntilAnswering(child, { url: `${url}/ok`, what: "langgraphjs dev", timeoutMs: 90_000, intervalMs: 250, output: () => output });
+  return { url, close: () => stopChild(child) };
 }
