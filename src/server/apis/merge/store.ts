@@ -27,10 +27,14 @@ const CONNECTORS_OF_P = `coalesce((
   select json_agg(json_build_object('slug', c.slug, 'auth_scope', c.auth_scope, 'enabled_tools', c.enabled_tools) order by c.seq)
   from merge_tool_pack_connectors c where c.tool_pack_id = p.id), '[]')`;
 
-/** The rows of a JSON array of `{slug, auth_scope, enabled_tools}` (parameter $n), as insert input in array order. */
-const connectorItems = (n: number, packId: string) =>
-  `select ${packId}, $2::text, i.item->>'slug', i.item->>'auth_scope', i.item->'enabled_tools'
-   from jsonb_array_elements($${n}::jsonb) with ordinality as i(item, ord) order by i.ord`;
+/**
+ * Insert input for merge_tool_pack_connectors from a JSON array `items` of `{slug, auth_scope,
+ * enabled_tools}`, in array order. For the connectors of several packs at once, `packs` names the
+ * row source the array belongs to, and `packsFirst` the order of those rows.
+ */
+const connectorItems = ({ items, packId, accountId, packs = "", packsFirst = "" }: { items: string; packId: string; accountId: string; packs?: string; packsFirst?: string }) =>
+  `select ${packId}, ${accountId}, i.item->>'slug', i.item->>'auth_scope', i.item->'enabled_tools'
+   from ${packs ? `${packs}, ` : ""}jsonb_array_elements(${items}) with ordinality as i(item, ord) order by ${packsFirst ? `${packsFirst}, ` : ""}i.ord`;
 
 /** SQL for tool packs and their connectors; every query is scoped to the calling key's account. */
 export class MergeStore {
@@ -94,9 +98,7 @@ export class MergeStore {
          select id, account_id, name, description from new_packs order by ord
        )
        insert into merge_tool_pack_connectors (tool_pack_id, account_id, slug, auth_scope, enabled_tools)
-       select p.id, p.account_id, c.item->>'slug', c.item->>'auth_scope', c.item->'enabled_tools'
-       from new_packs p, jsonb_array_elements(p.connectors) with ordinality as c(item, ord)
-       order by p.ord, c.ord`,
+       ${connectorItems({ items: "p.connectors", packId: "p.id", accountId: "p.account_id", packs: "new_packs p", packsFirst: "p.ord" })}`,
       [JSON.stringify(rows)],
     );
     return rows.map(({ id, name, description, connectors }) => ({ id, name, description, connectors }));
@@ -147,7 +149,7 @@ export class MergeStore {
          delete from merge_tool_pack_connectors where tool_pack_id = $1::uuid and slug in (select jsonb_array_elements_text($3::jsonb)) returning slug
        ), upserted as (
          -- A connector already in the pack keeps its row, and so its place (seq) in the list.
-         insert into merge_tool_pack_connectors (tool_pack_id, account_id, slug, auth_scope, enabled_tools) ${connectorItems(4, "$1::uuid")}
+         insert into merge_tool_pack_connectors (tool_pack_id, account_id, slug, auth_scope, enabled_tools) ${connectorItems({ items: "$4::jsonb", packId: "$1::uuid", accountId: "$2::text" })}
          on conflict (tool_pack_id, slug) do update set auth_scope = excluded.auth_scope, enabled_tools = excluded.enabled_tools, updated_at = now()
          returning slug, auth_scope, enabled_tools, seq
        )
