@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { freePort } from "../../src/process/freePort.js";
 import { stopChild } from "../../src/process/stopChild.js";
 import { exitStateOf, waitUntilAnswering } from "../../src/process/waitUntilAnswering.js";
+import { stepWallClock } from "../support/wallClock.js";
 
 /** A child `node -e` process running `script` (which sees the port as PORT), its output kept. */
 function child(script: string, port: number) {
@@ -20,7 +21,6 @@ const serverAfter = (afterMs: number, status = 200) =>
 describe("waitUntilAnswering (a child server's start-up)", () => {
   const children: ChildProcess[] = [];
   afterEach(async () => {
-    vi.restoreAllMocks();
     await Promise.all(children.splice(0).map((c) => stopChild(c)));
   });
   const start = async (script: string) => {
@@ -65,12 +65,13 @@ describe("waitUntilAnswering (a child server's start-up)", () => {
   });
 
   it("counts the timeout on the monotonic clock: a wall-clock step forward does not cut the wait short", async () => {
-    const wallClock = Date.now.bind(Date);
-    let step = 0;
-    vi.spyOn(Date, "now").mockImplementation(() => wallClock() + step);
-    setTimeout(() => (step = 60_000), 100);
-    const server = await start(serverAfter(1_000));
-    await waitUntilAnswering(server.process, { url: server.url, what: "the test server", timeoutMs: 5_000, intervalMs: 20, output: server.output });
-    expect(step).toBe(60_000);
+    const clock = stepWallClock(100, 60_000);
+    try {
+      const server = await start(serverAfter(1_000));
+      await waitUntilAnswering(server.process, { url: server.url, what: "the test server", timeoutMs: 5_000, intervalMs: 20, output: server.output });
+      expect(clock.stepped()).toBe(true);
+    } finally {
+      clock.restore();
+    }
   });
 });

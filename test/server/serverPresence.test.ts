@@ -1,11 +1,12 @@
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiClient } from "../../src/clients/index.js";
 import { loadConfig } from "../../src/server/config.js";
 import { readDevKeys } from "../../src/server/fixtures.js";
 import { startServer, type RunningServer } from "../../src/server/startServer.js";
 import { LOCK_CONNECTION_NAME } from "../../src/server/db/serverPresence.js";
 import { eventually } from "../support/testServer.js";
+import { stepWallClock } from "../support/wallClock.js";
 import { createTestDatabase, type TestDatabase, describeOnPostgres } from "../support/testDatabases.js";
 
 /**
@@ -127,10 +128,7 @@ describeOnPostgres("a server starting on %s while a dying one still holds the lo
     await hung.connect();
     // The wall clock steps 10 s forward while it waits (as NTP may step a fresh CI machine's clock, which
     // once cut this wait to 10 s): the 15 s are counted on the monotonic clock, so the step changes nothing.
-    const wallClock = Date.now.bind(Date);
-    let step = 0;
-    const now = vi.spyOn(Date, "now").mockImplementation(() => wallClock() + step);
-    const stepping = setTimeout(() => (step = 10_000), 3_000);
+    const clock = stepWallClock(3_000, 10_000);
     try {
       await hung.query("select pg_advisory_lock(hashtext('connector-contracts ' || current_schema())::bigint)");
       const started = performance.now();
@@ -150,8 +148,7 @@ describeOnPostgres("a server starting on %s while a dying one still holds the lo
       expect(waitedMs).toBeGreaterThanOrEqual(15_000);
       expect(waitedMs).toBeLessThan(25_000);
     } finally {
-      clearTimeout(stepping);
-      now.mockRestore();
+      clock.restore();
       await hung.end();
       await db.drop();
     }
