@@ -6,6 +6,9 @@ export function encodedForms(value: string): Array<{ form: string; text: string 
     { form: "JSON \\u-escaped", text: [...value].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).join("") },
     { form: "hex", text: Buffer.from(value).toString("hex") },
   ];
+  // How a JSON body carries a secret with a quote, backslash or control character in it.
+  const jsonEscaped = JSON.stringify(value).slice(1, -1);
+  if (jsonEscaped !== value) forms.push({ form: "JSON-escaped", text: jsonEscaped });
   for (const alphabet of ["base64", "base64url"] as const) {
     for (const text of base64Cores(value, alphabet)) forms.push({ form: alphabet, text });
   }

@@ -4,6 +4,10 @@ import { API_NAMES, isApiName, type ApiName } from "../contracts/apiNames.js";
 /** A development vault key, derived from a public phrase: fine for a laptop mock, never for real data. */
 const DEVELOPMENT_VAULT_KEY = createHash("sha256").update("connector-contracts development vault key").digest();
 
+/** One AGENT_ALLOWED_HOSTS entry: a host name or IP address, and a port when the entry names one. */
+export type AllowedAgentHost = Readonly<{ host: string; port: number | undefined }>;
+export type AllowedAgentHosts = "any" | readonly AllowedAgentHost[];
+
 export type RateLimitConfig = Readonly<{ limit: number; windowMs: number }>;
 
 export type ServerConfig = Readonly<{
@@ -25,6 +29,13 @@ export type ServerConfig = Readonly<{
   simulationStepMs: number;
   /** Bound of one EvalStudio call to a LangGraph server. */
   connectorTimeoutMs: number;
+  /** Where EvalStudio agent calls may go besides loopback: named hosts (port optional), or "any". */
+  agentAllowedHosts: AllowedAgentHosts;
+  /** Largest agent-server answer read; past it the call is cut and fails. */
+  agentMaxResponseBytes: number;
+  /** Agent calls in flight at once, and how many more may wait for a slot before "busy". */
+  agentMaxConcurrent: number;
+  agentMaxQueued: number;
   logLevel: string;
   /** Validate every response against the contract: off, log a violation, or answer 500 (tests). */
   responseValidation: "off" | "log" | "enforce";
@@ -43,7 +54,8 @@ type Env = Record<string, string | undefined>;
  *
  * PORT, HOST, CC_API, DATABASE_URL, PGLITE_DIR, VAULT_KEY (base64 or hex, 32 bytes), REDIS_URL, REDIS_KEY_PREFIX,
  * VERN_RATE_LIMIT (requests/minute, 0 = off), MERGE_RATE_LIMIT, SIM_STEP_MS, CONNECTOR_TIMEOUT_MS,
- * LOG_LEVEL, RESPONSE_VALIDATION, BODY_LIMIT_BYTES, READ_CACHE (auto or off).
+ * LOG_LEVEL, RESPONSE_VALIDATION, BODY_LIMIT_BYTES, READ_CACHE (auto or off),
+ * AGENT_ALLOWED_HOSTS (host[:port],... or *), AGENT_MAX_RESPONSE_BYTES, AGENT_MAX_CONCURRENT, AGENT_MAX_QUEUED.
  */
 export function loadConfig(env: Env, overrides: Partial<ServerConfig> = {}): ServerConfig {
   const onlyApi = env.CC_API ? parseApi(env.CC_API) : undefined;
@@ -61,6 +73,10 @@ export function loadConfig(env: Env, overrides: Partial<ServerConfig> = {}): Ser
     rateLimits: rateLimits(env),
     simulationStepMs: int(env.SIM_STEP_MS, 250, "SIM_STEP_MS", 1, 3_600_000),
     connectorTimeoutMs: int(env.CONNECTOR_TIMEOUT_MS, 30_000, "CONNECTOR_TIMEOUT_MS", 1, 600_000),
+    agentAllowedHosts: allowedAgentHosts(env.AGENT_ALLOWED_HOSTS),
+    agentMaxResponseBytes: int(env.AGENT_MAX_RESPONSE_BYTES, 1_048_576, "AGENT_MAX_RESPONSE_BYTES", 1024, 100 * 1_048_576),
+    agentMaxConcurrent: int(env.AGENT_MAX_CONCURRENT, 8, "AGENT_MAX_CONCURRENT", 1, 1000),
+    agentMaxQueued: int(env.AGENT_MAX_QUEUED, 16, "AGENT_MAX_QUEUED", 0, 10_000),
     logLevel: env.LOG_LEVEL ?? "info",
     responseValidation: oneOf(env.RESPONSE_VALIDATION, ["off", "log", "enforce"] as const, "off", "RESPONSE_VALIDATION"),
     bodyLimitBytes: int(env.BODY_LIMIT_BYTES, 1_048_576, "BODY_LIMIT_BYTES", 1024, 100 * 1_048_576),
@@ -78,6 +94,33 @@ function rateLimits(env: Env): Partial<Record<ApiName, RateLimitConfig>> {
   const merge = int(env.MERGE_RATE_LIMIT, 0, "MERGE_RATE_LIMIT", 0, 1_000_000);
   if (merge > 0) limits.merge = { limit: merge, windowMs: 60_000 };
   return limits;
+}
+
+/**
+ * AGENT_ALLOWED_HOSTS: comma-separated `host`, `host:port`, `[ipv6]:port`, or `*` for any host.
+ * Parsed with the WHATWG URL parser, as the agent call's own URL is, so both spell a host alike.
+ */
+function allowedAgentHosts(value: string | undefined): AllowedAgentHosts {
+  const entries = (value ?? "").split(",").map((e) => e.trim()).filter((e) => e !== "");
+  if (entries.includes("*")) return "any";
+  return entries.map((entry) => {
+    let url: URL | undefined;
+    try {
+      url = new URL(`http://${entry}`);
+    } catch {
+      url = undefined;
+    }
+    if (!url || url.pathname !== "/" || url.search !== "" || url.username !== "" || /[/?#@]/.test(entry)) {
+      throw new ConfigError(`AGENT_ALLOWED_HOSTS must list host or host:port entries separated by commas, or *; got "${entry}".`);
+    }
+    return Object.freeze({ host: url.hostname.replace(/^\[|\]$/g, ""), port: portOf(entry) });
+  });
+}
+
+/** The entry's own port, even the scheme's default one (which URL would report as ""). */
+function portOf(entry: string): number | undefined {
+  const port = /:(\d+)$/.exec(entry)?.[1];
+  return port === undefined ? undefined : Number(port);
 }
 
 function parseApi(value: string): ApiName {

@@ -39,7 +39,8 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   try {
     if (config.redisUrl) redis = await connectRedis(config.redisUrl, logger);
     const vault = new Vault(config.vaultKey);
-    const modules = createApiModules({ config, database, vault, logger });
+    let listeningPort: number | undefined;
+    const modules = createApiModules({ config, database, vault, logger, listeningPort: () => listeningPort });
     await seedIfEmpty(database, modules);
     const rateLimiters: Record<string, RateLimiter> = {};
     for (const module of modules) {
@@ -66,6 +67,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     server.keepAliveTimeout = 5_000;
     const simulation = startSimulation(modules, config.simulationStepMs, logger, (api) => readCaches[api]?.clear());
     const port = (server.address() as AddressInfo).port;
+    listeningPort = port;
     const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
     let closing: Promise<void> | undefined;
     const close = () =>

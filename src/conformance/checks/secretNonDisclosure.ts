@@ -2,7 +2,7 @@ import type { Check } from "../check.js";
 import type { Canary } from "../canaries.js";
 import type { Exchange, Finding } from "../types.js";
 import type { CheckContext } from "../context.js";
-import { encodedForms, fragments, longestCommonSubstring } from "./secretEncodings.js";
+import { encodedForms, fragments, longestCommonSubstring } from "../../secrets/secretEncodings.js";
 import { parseBody } from "./exchangeHelpers.js";
 
 /** A fragment this long of a canary's random core is a leak, never chance (36^8 ≈ 2.8·10^12). */

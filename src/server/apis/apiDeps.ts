@@ -9,4 +9,6 @@ export type ApiDeps = {
   database: Database;
   vault: Vault;
   logger: Logger;
+  /** The port the server listens on, once it does (EvalStudio refuses agent calls back into it). */
+  listeningPort?: () => number | undefined;
 };

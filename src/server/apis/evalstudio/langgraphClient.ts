@@ -1,4 +1,6 @@
 import { randomUUID } from "node:crypto";
+import { resolveDestination, unreachable, type DestinationPolicy } from "./agentDestination.js";
+import { postJson } from "./agentTransport.js";
 
 /** A message as EvalStudio speaks it. */
 export type ChatMessage = { role: "user" | "assistant" | "system" | "tool"; content: string };
@@ -10,15 +12,15 @@ export type AgentCall = {
   configurable?: Record<string, unknown>;
   messages: ChatMessage[];
   timeoutMs: number;
+  maxResponseBytes: number;
+  destinationPolicy: Omit<DestinationPolicy, "timeoutMs">;
 };
 
 export type AgentAnswer =
   | { ok: true; latencyMs: number; threadId: string; messages: ChatMessage[]; tokensUsage?: { input: number; output: number }; rawResponse: string }
   | { ok: false; latencyMs: number; error: string; rawResponse?: string };
 
-/** How much of an agent server's body is kept for `rawResponse` (enough to debug, bounded). */
-const RAW_RESPONSE_LIMIT = 8_192;
-
+const ROLES: ReadonlySet<string> = new Set<ChatMessage["role"]>(["user", "assistant", "system", "tool"]);
 const ROLE_OF_TYPE: Record<string, ChatMessage["role"]> = { human: "user", ai: "assistant", tool: "tool", system: "system" };
 
 type LangGraphMessage = {
@@ -30,15 +32,19 @@ type LangGraphMessage = {
 
 /**
  * Runs the connector's agent on a LangGraph server, as the vendor's server does (apis.md §4):
- * `POST {baseUrl}/threads/{thread}/runs/wait` on a fresh thread, the connector's headers sent.
- * Every way it can go wrong comes back as `{ok: false, error}`, never as a throw: unreachable
- * host, timeout, non-2xx, a 200 whose body is LangGraph's `{"__error__": …}`, or a body that is
- * not the final state (the body may start with keep-alive whitespace, which is allowed).
+ * `POST {baseUrl}/threads/{thread}/runs/wait` on a fresh thread, the connector's headers sent, to a
+ * destination the operator allows (agentDestination.ts). Every way it can go wrong comes back as
+ * `{ok: false, error}`, never as a throw: refused destination, unreachable host (one text for all
+ * kinds), an answer over the size cap, a redirect, non-2xx, a 200 whose body is LangGraph's
+ * `{"__error__": …}`, or a body that is not the final state (keep-alive whitespace first is allowed).
+ * The answer is raw: the caller scrubs secrets from it.
  */
 export async function callAgent(call: AgentCall): Promise<AgentAnswer> {
   const threadId = randomUUID();
   const started = performance.now();
   const latency = () => Math.round(performance.now() - started);
+  const verdict = await resolveDestination(call.baseUrl, { ...call.destinationPolicy, timeoutMs: call.timeoutMs });
+  if (!verdict.ok) return { ok: false, latencyMs: latency(), error: verdict.error };
   const body = {
     assistant_id: call.assistantId,
     input: { messages: call.messages.map(({ role, content }) => ({ role, content })) },
@@ -46,49 +52,48 @@ export async function callAgent(call: AgentCall): Promise<AgentAnswer> {
     if_not_exists: "create",
     ...(call.configurable ? { config: { configurable: call.configurable } } : {}),
   };
-  let response: Response;
-  let text: string;
-  try {
-    response = await fetch(`${call.baseUrl.replace(/\/+$/, "")}/threads/${threadId}/runs/wait`, {
-      method: "POST",
-      headers: { ...call.headers, "content-type": "application/json", accept: "application/json" },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(call.timeoutMs),
-      redirect: "error",
-    });
-    text = await response.text();
-  } catch (error) {
-    return { ok: false, latencyMs: latency(), error: describeTransportError(error, call.timeoutMs) };
+  const path = `${verdict.destination.url.pathname.replace(/\/+$/, "")}/threads/${threadId}/runs/wait`;
+  const remainingMs = Math.max(1, call.timeoutMs - latency());
+  const result = await postJson(verdict.destination, path, call.headers, JSON.stringify(body), { timeoutMs: remainingMs, maxResponseBytes: call.maxResponseBytes });
+  switch (result.kind) {
+    case "unreachable":
+      return { ok: false, latencyMs: latency(), error: unreachable(call.timeoutMs) };
+    case "tooLarge":
+      return { ok: false, latencyMs: latency(), error: `The agent server's answer is larger than AGENT_MAX_RESPONSE_BYTES (${call.maxResponseBytes} bytes); reading it was stopped.` };
+    case "redirect":
+      return { ok: false, latencyMs: latency(), error: `The agent server answered with a redirect (HTTP ${result.status}), which is not followed: set the connector's baseUrl to the final address.` };
+    case "unsendableHeaders":
+      return { ok: false, latencyMs: latency(), error: "A connector header name or value cannot be sent over HTTP: update the connector's headers." };
+    case "answered":
+      return readState(result, call.messages.length, threadId, latency());
   }
-  const rawResponse = text.slice(0, RAW_RESPONSE_LIMIT);
-  const parsed = parseJson(text);
-  if (!response.ok) {
-    return { ok: false, latencyMs: latency(), rawResponse, error: `HTTP ${response.status}: ${errorMessageOf(parsed) ?? (response.statusText || "error")}` };
+}
+
+function readState(answer: { status: number; statusText: string; text: string }, sentCount: number, threadId: string, latencyMs: number): AgentAnswer {
+  const rawResponse = answer.text;
+  const parsed = parseJson(answer.text);
+  if (answer.status < 200 || answer.status > 299) {
+    return { ok: false, latencyMs, rawResponse, error: `HTTP ${answer.status}: ${errorMessageOf(parsed) ?? (answer.statusText || "error")}` };
   }
   if (parsed === undefined || typeof parsed !== "object" || parsed === null) {
-    return { ok: false, latencyMs: latency(), rawResponse, error: "The agent server answered with a body that is not JSON." };
+    return { ok: false, latencyMs, rawResponse, error: "The agent server answered with a body that is not JSON." };
   }
-  const failure = (parsed as { __error__?: { error?: string; message?: string } }).__error__;
+  const failure = (parsed as { __error__?: { error?: unknown; message?: unknown } }).__error__;
   if (failure) {
-    return { ok: false, latencyMs: latency(), rawResponse, error: `Agent error: ${[failure.error, failure.message].filter(Boolean).join(": ") || "unknown"}` };
+    const parts = [failure.error, failure.message].filter((p): p is string => typeof p === "string" && p !== "");
+    return { ok: false, latencyMs, rawResponse, error: `Agent error: ${parts.join(": ") || "unknown"}` };
   }
   const stateMessages = (parsed as { messages?: unknown }).messages;
   if (!Array.isArray(stateMessages)) {
-    return { ok: false, latencyMs: latency(), rawResponse, error: "The agent server's answer has no messages." };
+    return { ok: false, latencyMs, rawResponse, error: "The agent server's answer has no messages." };
   }
-  const added = (stateMessages as LangGraphMessage[]).slice(call.messages.length);
-  return {
-    ok: true,
-    latencyMs: latency(),
-    threadId,
-    messages: added.map(toChatMessage),
-    tokensUsage: sumUsage(added),
-    rawResponse,
-  };
+  const added = (stateMessages as LangGraphMessage[]).slice(sentCount);
+  return { ok: true, latencyMs, threadId, messages: added.map(toChatMessage), tokensUsage: sumUsage(added), rawResponse };
 }
 
 function toChatMessage(message: LangGraphMessage): ChatMessage {
-  const role = ROLE_OF_TYPE[message.type ?? ""] ?? (message.role as ChatMessage["role"] | undefined) ?? "assistant";
+  // Only the contract's roles: a role is free text from the upstream, not something to pass on.
+  const role = ROLE_OF_TYPE[message.type ?? ""] ?? (ROLES.has(message.role ?? "") ? (message.role as ChatMessage["role"]) : "assistant");
   return { role, content: contentText(message.content) };
 }
 
@@ -123,21 +128,4 @@ function errorMessageOf(body: unknown): string | undefined {
   const b = body as Record<string, unknown>;
   for (const key of ["error", "detail", "message"]) if (typeof b[key] === "string") return b[key] as string;
   return undefined;
-}
-
-function describeTransportError(error: unknown, timeoutMs: number): string {
-  const e = error as { name?: string; cause?: { code?: string; message?: string } ; message?: string };
-  if (e?.name === "TimeoutError" || e?.name === "AbortError") return `Timed out after ${timeoutMs} ms`;
-  switch (e?.cause?.code) {
-    case "ECONNREFUSED":
-      return "Connection refused";
-    case "ENOTFOUND":
-    case "EAI_AGAIN":
-      return "Host not found";
-    case "ECONNRESET":
-    case "UND_ERR_SOCKET":
-      return "Connection reset by the agent server";
-    default:
-      return `Could not reach the agent server: ${e?.cause?.message ?? e?.message ?? "unknown error"}`;
-  }
 }
