@@ -16,7 +16,11 @@ const CASE_FREE_FORMS = new Set(["hex", "URL-encoded", "JSON \\u-escaped"]);
  * an agent server that echoes the headers it was sent cannot hand them back through this API.
  */
 export function secretScrubber(secrets: readonly string[]): (text: string) => string {
-  const forms = secrets.filter((s) => s.length >= SHORTEST_SCRUBBED).flatMap((s) => encodedForms(s)).filter((f) => f.text.length >= SHORTEST_SCRUBBED);
+  const forms = secrets
+    .filter((s) => s.length >= SHORTEST_SCRUBBED)
+    // An echo usually JSON-encodes what it got first: the encodings of that text are masked too.
+    .flatMap((s) => [...encodedForms(s), ...encodedForms(JSON.stringify(s).slice(1, -1))])
+    .filter((f) => f.text.length >= SHORTEST_SCRUBBED);
   const exact = alternation(forms.filter((f) => !CASE_FREE_FORMS.has(f.form)).map((f) => f.text), "g");
   const caseFree = alternation(forms.filter((f) => CASE_FREE_FORMS.has(f.form)).map((f) => f.text), "gi");
   return (text) => {
