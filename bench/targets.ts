@@ -18,7 +18,7 @@ const BARE_EXPRESS = fileURLToPath(new URL("./bareExpress.ts", import.meta.url))
 
 /** The server's whole configuration surface (src/server/config.ts): cleared, so a run is the defaults whatever the shell holds. */
 const SERVER_ENV_NAMES = [
-  "PORT", "HOST", "CC_API", "DATABASE_URL", "PGLITE_DIR", "VAULT_KEY", "REDIS_URL", "REDIS_KEY_PREFIX", "VERN_RATE_LIMIT",
+  "PORT", "HOST", "CC_API", "DATABASE_URL", "PGLITE_DIR", "PGLITE_TEMPLATE_DIR", "VAULT_KEY", "REDIS_URL", "REDIS_KEY_PREFIX", "VERN_RATE_LIMIT",
   "MERGE_RATE_LIMIT", "SIM_STEP_MS", "CONNECTOR_TIMEOUT_MS", "LOG_LEVEL", "RESPONSE_VALIDATION", "BODY_LIMIT_BYTES", "READ_CACHE",
 ];
 
@@ -45,7 +45,8 @@ export async function freshPostgresDatabase(postgresUrl: string): Promise<Refere
   await adminQuery(postgresUrl, `create schema ${schema}`);
   const url = new URL(postgresUrl);
   url.searchParams.set("options", `-c search_path=${schema}`);
-  return { kind: "postgres", env: { DATABASE_URL: url.toString() }, drop: () => adminQuery(postgresUrl, `drop schema if exists ${schema} cascade`) };
+  // A real vault key: the server refuses the public development key on PostgreSQL.
+  return { kind: "postgres", env: { DATABASE_URL: url.toString(), VAULT_KEY: randomBytes(32).toString("hex") }, drop: () => adminQuery(postgresUrl, `drop schema if exists ${schema} cascade`) };
 }
 
 export type ReferenceInput = {

@@ -1,8 +1,7 @@
-import { createHash } from "node:crypto";
+import { homedir } from "node:os";
+import { join } from "node:path";
 import { API_NAMES, isApiName, type ApiName } from "../contracts/apiNames.js";
-
-/** A development vault key, derived from a public phrase: fine for a laptop mock, never for real data. */
-const DEVELOPMENT_VAULT_KEY = createHash("sha256").update("connector-contracts development vault key").digest();
+import { DEVELOPMENT_VAULT_KEY, MAKE_A_KEY, developmentKeyRefusal } from "./secrets/vaultKey.js";
 
 /** One AGENT_ALLOWED_HOSTS entry: a host name or IP address, and a port when the entry names one. */
 export type AllowedAgentHost = Readonly<{ host: string; port: number | undefined }>;
@@ -19,7 +18,10 @@ export type ServerConfig = Readonly<{
   /** PGlite data directory; undefined = in memory. Ignored when databaseUrl is set. */
   pgliteDir: string | undefined;
   vaultKey: Buffer;
+  /** True when VAULT_KEY is unset and the start qualifies for the public development key (see vaultKey.ts). */
   vaultKeyIsDevelopmentDefault: boolean;
+  /** Where fresh PGlite databases' templates are cached: a directory private to this user (0700). */
+  pgliteTemplateDir: string;
   redisUrl: string | undefined;
   /** Prefix of every Redis key the server writes (separate deployments, or test runs, on one Redis). */
   redisKeyPrefix: string;
@@ -52,7 +54,7 @@ type Env = Record<string, string | undefined>;
  * Turns the environment (and flags already merged into it by the entry point) into one frozen,
  * validated configuration. Nothing else in the server reads process.env.
  *
- * PORT, HOST, CC_API, DATABASE_URL, PGLITE_DIR, VAULT_KEY (base64 or hex, 32 bytes), REDIS_URL, REDIS_KEY_PREFIX,
+ * PORT, HOST, CC_API, DATABASE_URL, PGLITE_DIR, PGLITE_TEMPLATE_DIR, VAULT_KEY (base64 or hex, 32 bytes), REDIS_URL, REDIS_KEY_PREFIX,
  * VERN_RATE_LIMIT (requests/minute, 0 = off), MERGE_RATE_LIMIT, SIM_STEP_MS, CONNECTOR_TIMEOUT_MS,
  * LOG_LEVEL, RESPONSE_VALIDATION, BODY_LIMIT_BYTES, READ_CACHE (auto or off),
  * AGENT_ALLOWED_HOSTS (host[:port],... or *), AGENT_MAX_RESPONSE_BYTES, AGENT_MAX_CONCURRENT, AGENT_MAX_QUEUED.
@@ -60,6 +62,7 @@ type Env = Record<string, string | undefined>;
 export function loadConfig(env: Env, overrides: Partial<ServerConfig> = {}): ServerConfig {
   const onlyApi = env.CC_API ? parseApi(env.CC_API) : undefined;
   const vaultKey = env.VAULT_KEY ? parseKey(env.VAULT_KEY) : DEVELOPMENT_VAULT_KEY;
+  const defaultTemplateDir = join(homedir(), ".cache", "connector-contracts", "pglite-templates");
   const config: ServerConfig = {
     port: int(env.PORT, 4000, "PORT", 0, 65535),
     host: env.HOST ?? "127.0.0.1",
@@ -68,6 +71,7 @@ export function loadConfig(env: Env, overrides: Partial<ServerConfig> = {}): Ser
     pgliteDir: env.PGLITE_DIR === "memory" ? undefined : (env.PGLITE_DIR ?? ".data/pglite"),
     vaultKey,
     vaultKeyIsDevelopmentDefault: !env.VAULT_KEY,
+    pgliteTemplateDir: env.PGLITE_TEMPLATE_DIR || defaultTemplateDir,
     redisUrl: env.REDIS_URL || undefined,
     redisKeyPrefix: env.REDIS_KEY_PREFIX || "cc",
     rateLimits: rateLimits(env),
@@ -83,7 +87,19 @@ export function loadConfig(env: Env, overrides: Partial<ServerConfig> = {}): Ser
     readCache: oneOf(env.READ_CACHE, ["auto", "off"] as const, "auto", "READ_CACHE") === "auto",
     ...overrides,
   };
+  if (config.vaultKeyIsDevelopmentDefault) refuseDevelopmentKey(config);
   return Object.freeze(config);
+}
+
+/** A start that would keep real data under the public development key does not happen. */
+function refuseDevelopmentKey(config: ServerConfig): void {
+  const refusal = developmentKeyRefusal({ host: config.host, databaseUrl: config.databaseUrl, pgliteDir: config.pgliteDir });
+  if (!refusal) return;
+  throw new ConfigError(
+    `VAULT_KEY is not set, and ${refusal}. The built-in development key is public (it is in the source), so it is used only ` +
+      `for data in memory or for PGlite data on a loopback address. Make a key with \`${MAKE_A_KEY}\`, keep it somewhere safe, ` +
+      "and start with VAULT_KEY=<that key>; every later start on this data needs the same key.",
+  );
 }
 
 function rateLimits(env: Env): Partial<Record<ApiName, RateLimitConfig>> {

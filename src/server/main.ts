@@ -23,6 +23,9 @@ const env = {
   ...(flags.pgliteDir ? { PGLITE_DIR: flags.pgliteDir } : {}),
 };
 
+// Everything the server writes (PGlite's data files, templates, locks) is for this user alone.
+process.umask(0o077);
+
 try {
   const config = loadConfig(env);
   const server = await startServer(config);
@@ -51,6 +54,9 @@ function printBanner(server: Awaited<ReturnType<typeof startServer>>, developmen
     if (module.devKeys.length === 0) lines.push("      no authentication (as the vendor's server)");
   }
   lines.push(`  admin       ${server.url}/__admin  (POST ${server.url}/__admin/reset restores the seed data)`);
-  if (developmentVaultKey) lines.push("  vault: using the built-in development key; set VAULT_KEY (32 bytes, hex or base64) for anything real");
+  if (developmentVaultKey) {
+    lines.push("  vault: VAULT_KEY is not set: using the built-in development key (public; allowed for in-memory data, or PGlite on loopback)");
+    lines.push("         for anything real: VAULT_KEY=$(openssl rand -hex 32), and keep it: later starts on this data need it");
+  }
   console.log(lines.join("\n"));
 }

@@ -14,6 +14,7 @@ import { createApiModules } from "./apis/index.js";
 import { seedIfEmpty } from "./seeding.js";
 import { startSimulation } from "./simulation.js";
 import { Vault } from "./secrets/vault.js";
+import { checkStoredKeyIds } from "./secrets/vaultKeyCheck.js";
 import { connectRedis } from "./redisConnection.js";
 
 export type RunningServer = {
@@ -34,11 +35,23 @@ export type StartOptions = { logDestination?: DestinationStream };
 /** Opens the database, seeds it once, and listens (port 0 picks a free port, as tests do). */
 export async function startServer(config: ServerConfig, options: StartOptions = {}): Promise<RunningServer> {
   const logger = createLogger(config.logLevel, options.logDestination);
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: config.pgliteDir, logger });
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    pgliteDir: config.pgliteDir,
+    pgliteTemplateDir: config.pgliteTemplateDir,
+    logger,
+  });
   let redis: Redis | undefined;
   try {
-    if (config.redisUrl) redis = await connectRedis(config.redisUrl, logger);
     const vault = new Vault(config.vaultKey);
+    await checkStoredKeyIds(database, config.vaultKey, config.vaultKeyIsDevelopmentDefault);
+    if (config.vaultKeyIsDevelopmentDefault) {
+      logger.warn(
+        { vault: { key: "development", keyId: vault.keyId, database: database.location, host: config.host } },
+        "vault: VAULT_KEY is not set, so secrets are encrypted with the built-in development key, which is public; allowed only for data in memory or PGlite on loopback",
+      );
+    }
+    if (config.redisUrl) redis = await connectRedis(config.redisUrl, logger);
     let listeningPort: number | undefined;
     const modules = createApiModules({ config, database, vault, logger, listeningPort: () => listeningPort });
     await seedIfEmpty(database, modules);

@@ -5,7 +5,7 @@ import { loadConfig } from "../../src/server/config.js";
 import { readDevKeys } from "../../src/server/fixtures.js";
 import { startServer, type RunningServer } from "../../src/server/startServer.js";
 import { LOCK_CONNECTION_NAME } from "../../src/server/db/serverPresence.js";
-import { eventually } from "../support/testServer.js";
+import { TEST_VAULT_KEY, eventually } from "../support/testServer.js";
 import { stepWallClock } from "../support/wallClock.js";
 import { createTestDatabase, type TestDatabase, describeOnPostgres } from "../support/testDatabases.js";
 
@@ -19,7 +19,7 @@ describeOnPostgres("cached reads on %s when a second server joins", () => {
   const servers: RunningServer[] = [];
   const [key] = readDevKeys("merge");
   const start = async () => {
-    const config = loadConfig({ PORT: "0", DATABASE_URL: db.databaseUrl, LOG_LEVEL: "silent", RESPONSE_VALIDATION: "enforce" });
+    const config = loadConfig({ PORT: "0", DATABASE_URL: db.databaseUrl, VAULT_KEY: TEST_VAULT_KEY, LOG_LEVEL: "silent", RESPONSE_VALIDATION: "enforce" });
     const server = await startServer(config);
     servers.push(server);
     return server;
@@ -69,7 +69,7 @@ describeOnPostgres("a server on %s that loses the connection holding the lock", 
     const db = await createTestDatabase("postgres");
     const servers: RunningServer[] = [];
     const start = async () => {
-      const server = await startServer(loadConfig({ PORT: "0", DATABASE_URL: db.databaseUrl, LOG_LEVEL: "silent" }));
+      const server = await startServer(loadConfig({ PORT: "0", DATABASE_URL: db.databaseUrl, VAULT_KEY: TEST_VAULT_KEY, LOG_LEVEL: "silent" }));
       servers.push(server);
       return server;
     };
@@ -110,7 +110,7 @@ describeOnPostgres("a server starting on %s while a dying one still holds the lo
     let server: RunningServer | undefined;
     try {
       await dying.query("select pg_advisory_lock(hashtext('connector-contracts ' || current_schema())::bigint)");
-      const starting = startServer(loadConfig({ PORT: "0", DATABASE_URL: db.databaseUrl, LOG_LEVEL: "silent" }));
+      const starting = startServer(loadConfig({ PORT: "0", DATABASE_URL: db.databaseUrl, VAULT_KEY: TEST_VAULT_KEY, LOG_LEVEL: "silent" }));
       await new Promise((resolve) => setTimeout(resolve, 1_500));
       await dying.end(); // its backend ends, and the lock with it
       server = await starting;
@@ -132,7 +132,7 @@ describeOnPostgres("a server starting on %s while a dying one still holds the lo
     try {
       await hung.query("select pg_advisory_lock(hashtext('connector-contracts ' || current_schema())::bigint)");
       const started = performance.now();
-      const outcome = await startServer(loadConfig({ PORT: "0", DATABASE_URL: db.databaseUrl, LOG_LEVEL: "silent" })).then(
+      const outcome = await startServer(loadConfig({ PORT: "0", DATABASE_URL: db.databaseUrl, VAULT_KEY: TEST_VAULT_KEY, LOG_LEVEL: "silent" })).then(
         async (server) => {
           await server.close();
           return "started";

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/server/config.js";
 import { Vault } from "../../src/server/secrets/vault.js";
 import { tablesContaining, vaultHoldsPlaintext } from "../support/databaseScan.js";
 import { DATABASE_TARGETS } from "../support/testDatabases.js";
@@ -141,7 +140,7 @@ describe.each(DATABASE_TARGETS)("Wexa connectors (W1–W5) on %s", (database) =>
       expect(Date.parse(read.data!.updated_at)).toBeGreaterThan(Date.parse("2025-04-25T10:34:49Z"));
       // The new credentials replace the old ones under the same vault entry.
       expect(await authSecretId(SEED.salesMailbox)).toBe(secretId);
-      const vault = new Vault(loadConfig({}).vaultKey);
+      const vault = new Vault(h.server.config.vaultKey);
       expect(await vault.read(h.server.database, secretId!)).toEqual({ username: "admin", password: PLANTED });
       expect(await tablesContaining(h.server.database, PLANTED)).toEqual([]);
       expect(await vaultHoldsPlaintext(h.server.database, PLANTED)).toBe(false);

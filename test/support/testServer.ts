@@ -2,10 +2,19 @@ import { loadConfig, type ServerConfig } from "../../src/server/config.js";
 import { startServer, type RunningServer } from "../../src/server/startServer.js";
 import { createTestDatabase, type TestDatabase } from "./testDatabases.js";
 
+/**
+ * The tests' VAULT_KEY for servers on PostgreSQL, where the public development key is refused
+ * (src/server/secrets/vaultKey.ts). Fixed, so a second server on the same database reads the
+ * first one's secrets.
+ */
+export const TEST_VAULT_KEY = "7e57".repeat(16);
+
 export type TestServer = RunningServer & {
   /** Every log line the server wrote, as JSON text (for the secret tests). */
   logs: string[];
   db: TestDatabase;
+  /** The configuration it started with (e.g. its vault key, to read a secret back in a test). */
+  config: ServerConfig;
   stop: () => Promise<void>;
 };
 
@@ -35,6 +44,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       CONNECTOR_TIMEOUT_MS: "5000",
       ...(db.databaseUrl ? { DATABASE_URL: db.databaseUrl } : {}),
       ...options.env,
+      ...(db.databaseUrl || options.env?.DATABASE_URL ? { VAULT_KEY: options.env?.VAULT_KEY ?? TEST_VAULT_KEY } : {}),
     },
     options.overrides,
   );
@@ -43,6 +53,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...server,
     logs,
     db,
+    config,
     stop: async () => {
       await server.close();
       await db.drop();

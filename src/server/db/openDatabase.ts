@@ -1,8 +1,10 @@
 import type { Logger } from "pino";
 import type { Database } from "./database.js";
+import { lockDataFolder } from "./dataFolderLock.js";
 import { isFreshDataDir, openPgliteDatabase } from "./pgliteDatabase.js";
 import { readTemplate, templateKey, writeTemplate } from "./pgliteTemplate.js";
 import { openPostgresDatabase } from "./postgresDatabase.js";
+import { makePrivateTree } from "./privateFiles.js";
 import { migrate } from "./migrate.js";
 
 export type DatabaseOptions = {
@@ -10,18 +12,46 @@ export type DatabaseOptions = {
   databaseUrl?: string;
   /** PGlite's data directory; undefined keeps the data in memory. */
   pgliteDir?: string;
+  /** Where templates of fresh PGlite databases are cached (a directory private to this user). */
+  pgliteTemplateDir?: string;
   logger?: Logger;
 };
 
 /** Opens the configured database and brings its schema up to date. */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.databaseUrl) return migrated(await openPostgresDatabase(options.databaseUrl, options.logger));
+  if (!options.pgliteDir) return openPglite(options);
+  // One folder, one server; and the folder private to its user (0700, files 0600), before and
+  // after PGlite writes to it (an entry point without a umask, e.g. a test, still ends private).
+  const dir = options.pgliteDir;
+  makePrivateTree(dir);
+  const release = lockDataFolder(dir);
+  try {
+    const database = await openPglite(options);
+    makePrivateTree(dir);
+    return {
+      ...database,
+      close: async () => {
+        try {
+          await database.close();
+        } finally {
+          release();
+        }
+      },
+    };
+  } catch (error) {
+    release();
+    throw error;
+  }
+}
+
+async function openPglite(options: DatabaseOptions): Promise<Database> {
   const fresh = isFreshDataDir(options.pgliteDir);
-  const key = fresh ? templateKey() : undefined;
-  const template = key ? readTemplate(key) : undefined;
+  const key = fresh && options.pgliteTemplateDir ? templateKey() : undefined;
+  const template = key ? readTemplate(options.pgliteTemplateDir!, key) : undefined;
   const database = await migrated(await openPgliteDatabase(options.pgliteDir, template));
   // The first fresh database (migrated, not yet seeded) becomes the template of later ones.
-  if (key && !template) await writeTemplate(key, await database.dump()).catch(() => undefined);
+  if (key && !template) await writeTemplate(options.pgliteTemplateDir!, key, await database.dump()).catch(() => undefined);
   return database;
 }
 

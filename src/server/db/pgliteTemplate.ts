@@ -1,12 +1,11 @@
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ensurePrivateDir, PRIVATE_FILE_MODE } from "./privateFiles.js";
 
 const MIGRATIONS_DIR = fileURLToPath(new URL("./migrations/", import.meta.url));
-const TEMPLATE_DIR = join(tmpdir(), "connector-contracts-pglite-templates");
 const PGLITE_VERSION = packageVersion("@electric-sql/pglite");
 
 /**
@@ -21,17 +20,59 @@ export function templateKey(): string {
   return hash.digest("hex").slice(0, 16);
 }
 
-export function readTemplate(key: string): Blob | undefined {
-  const file = join(TEMPLATE_DIR, `${key}.tar.gz`);
-  return existsSync(file) ? new Blob([readFileSync(file)]) : undefined;
+/**
+ * A template is a whole database, triggers and all: one planted by someone else would run their
+ * SQL in every fresh database (the shared os.tmpdir() allowed exactly that). So templates live in
+ * a directory private to this user (0700, owned by them; `templateDir`, from the configuration),
+ * and each is used only if its bytes hash to what was recorded when it was written, and the file
+ * is this user's and not writable by others. Anything else is deleted and rebuilt, never used.
+ */
+export function readTemplate(templateDir: string, key: string): Blob | undefined {
+  if (!safeDir(templateDir)) return undefined;
+  const file = join(templateDir, `${key}.tar.gz`);
+  const hashFile = join(templateDir, `${key}.sha256`);
+  if (!existsSync(file)) return undefined;
+  const bytes = privateFile(file) && privateFile(hashFile) ? readFileSync(file) : undefined;
+  if (bytes && sha256(bytes) === readFileSync(hashFile, "utf8").trim()) return new Blob([bytes]);
+  rmSync(file, { force: true });
+  rmSync(hashFile, { force: true });
+  return undefined;
 }
 
-/** Written to a temporary name, then renamed: a concurrent reader sees a whole template or none. */
-export async function writeTemplate(key: string, dump: Blob): Promise<void> {
-  mkdirSync(TEMPLATE_DIR, { recursive: true });
-  const temporary = join(TEMPLATE_DIR, `${key}.${randomBytes(4).toString("hex")}.tmp`);
-  writeFileSync(temporary, Buffer.from(await dump.arrayBuffer()));
-  renameSync(temporary, join(TEMPLATE_DIR, `${key}.tar.gz`));
+/** Written to temporary names, then renamed (hash first): a concurrent reader sees a whole template with its hash, or none. */
+export async function writeTemplate(templateDir: string, key: string, dump: Blob): Promise<void> {
+  if (!safeDir(templateDir)) return;
+  const bytes = Buffer.from(await dump.arrayBuffer());
+  const suffix = randomBytes(4).toString("hex");
+  const temporary = join(templateDir, `${key}.${suffix}.tmp`);
+  const temporaryHash = join(templateDir, `${key}.${suffix}.sha256.tmp`);
+  writeFileSync(temporaryHash, sha256(bytes), { mode: PRIVATE_FILE_MODE });
+  writeFileSync(temporary, bytes, { mode: PRIVATE_FILE_MODE });
+  renameSync(temporaryHash, join(templateDir, `${key}.sha256`));
+  renameSync(temporary, join(templateDir, `${key}.tar.gz`));
+}
+
+function sha256(bytes: Buffer): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
+function safeDir(dir: string): boolean {
+  try {
+    return ensurePrivateDir(dir);
+  } catch {
+    return false;
+  }
+}
+
+/** A regular file of this user's that nobody else may write (not a link another user could aim elsewhere). */
+function privateFile(file: string): boolean {
+  try {
+    const stat = lstatSync(file);
+    const mine = typeof process.getuid !== "function" || stat.uid === process.getuid();
+    return stat.isFile() && mine && (stat.mode & 0o022) === 0;
+  } catch {
+    return false;
+  }
 }
 
 /** A dependency's version, from the package.json above its entry point (PGlite does not export that file). */
