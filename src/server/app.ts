@@ -12,7 +12,7 @@ import type { RateLimiter } from "./http/rateLimiter.js";
 import type { ReadCache } from "./http/readCache.js";
 import { cachedReadsOf } from "./http/cachedReads.js";
 import { apiEntrance } from "./http/apiEntrance.js";
-import { createAdminRouter } from "./adminRouter.js";
+import { createAdminRouter } from "./admin/router.js";
 import { mountPath } from "./mountPaths.js";
 
 export type AppDeps = {

@@ -1,7 +1,7 @@
 import express, { type Router } from "express";
-import type { Database } from "./db/database.js";
-import type { ApiModule } from "./http/apiModule.js";
-import { resetToSeed } from "./seeding.js";
+import type { Database } from "../db/database.js";
+import type { ApiModule } from "../http/apiModule.js";
+import { resetToSeed } from "../seeding.js";
 
 export type AdminOptions = {
   database: Database;
