@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { API_NAMES, isApiName, type ApiName } from "../contracts/apiNames.js";
 
 /** A development vault key, derived from a public phrase: fine for a laptop mock, never for real data. */
@@ -31,6 +31,16 @@ export type ServerConfig = Readonly<{
   bodyLimitBytes: number;
   /** Keep answers of repeatable reads while this process sees every change to its data (READ_CACHE=off: never). */
   readCache: boolean;
+  /**
+   * Bearer token of /__admin: ADMIN_TOKEN, or a fresh random one per start (printed by `npm start`).
+   * Required when the server listens on anything but loopback, or when ADMIN_TOKEN is set.
+   */
+  adminToken: string;
+  adminTokenRequired: boolean;
+  /** The token came from ADMIN_TOKEN: the operator knows it, so the banner does not print it. */
+  adminTokenFromEnvironment: boolean;
+  /** How log lines are written: JSON for machines (default), or one readable line per request. */
+  logFormat: "json" | "pretty";
 }>;
 
 export class ConfigError extends Error {}
@@ -43,7 +53,7 @@ type Env = Record<string, string | undefined>;
  *
  * PORT, HOST, CC_API, DATABASE_URL, PGLITE_DIR, VAULT_KEY (base64 or hex, 32 bytes), REDIS_URL, REDIS_KEY_PREFIX,
  * VERN_RATE_LIMIT (requests/minute, 0 = off), MERGE_RATE_LIMIT, SIM_STEP_MS, CONNECTOR_TIMEOUT_MS,
- * LOG_LEVEL, RESPONSE_VALIDATION, BODY_LIMIT_BYTES, READ_CACHE (auto or off).
+ * LOG_LEVEL, RESPONSE_VALIDATION, BODY_LIMIT_BYTES, READ_CACHE (auto or off), ADMIN_TOKEN, LOG_FORMAT (json or pretty).
  */
 export function loadConfig(env: Env, overrides: Partial<ServerConfig> = {}): ServerConfig {
   const onlyApi = env.CC_API ? parseApi(env.CC_API) : undefined;
@@ -65,6 +75,10 @@ export function loadConfig(env: Env, overrides: Partial<ServerConfig> = {}): Ser
     responseValidation: oneOf(env.RESPONSE_VALIDATION, ["off", "log", "enforce"] as const, "off", "RESPONSE_VALIDATION"),
     bodyLimitBytes: int(env.BODY_LIMIT_BYTES, 1_048_576, "BODY_LIMIT_BYTES", 1024, 100 * 1_048_576),
     readCache: oneOf(env.READ_CACHE, ["auto", "off"] as const, "auto", "READ_CACHE") === "auto",
+    adminToken: env.ADMIN_TOKEN || randomBytes(24).toString("base64url"),
+    adminTokenRequired: Boolean(env.ADMIN_TOKEN) || !isLoopbackHost(env.HOST ?? "127.0.0.1"),
+    adminTokenFromEnvironment: Boolean(env.ADMIN_TOKEN),
+    logFormat: oneOf(env.LOG_FORMAT, ["json", "pretty"] as const, "json", "LOG_FORMAT"),
     ...overrides,
   };
   return Object.freeze(config);
@@ -104,4 +118,10 @@ function oneOf<T extends string>(value: string | undefined, allowed: readonly T[
   if (value === undefined || value === "") return fallback;
   if (!(allowed as readonly string[]).includes(value)) throw new ConfigError(`${name} must be one of ${allowed.join(", ")}.`);
   return value as T;
+}
+
+/** Whether a listen address is reachable only from this machine (127.0.0.0/8, ::1, localhost). */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
+  return bare === "localhost" || bare === "::1" || /^127(\.\d{1,3}){3}$/.test(bare) || bare === "::ffff:127.0.0.1";
 }
