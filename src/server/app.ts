@@ -12,7 +12,8 @@ import type { RateLimiter } from "./http/rateLimiter.js";
 import type { ReadCache } from "./http/readCache.js";
 import { cachedReadsOf } from "./http/cachedReads.js";
 import { apiEntrance } from "./http/apiEntrance.js";
-import { createAdminRouter } from "./adminRouter.js";
+import { createAdminRouter } from "./admin/router.js";
+import { ADMIN_PATH, isAdminPath } from "./admin/adminPath.js";
 import { mountPath } from "./mountPaths.js";
 
 export type AppDeps = {
@@ -34,9 +35,11 @@ export function createApp(deps: AppDeps): { app: Express; mountPaths: Record<str
   // went unchecked; Node's 16 KB header limit already bounds a query's size.
   app.set("query parser", (text: string) => parseQuery(text, "&", "=", { maxKeys: 0 }));
   // Logging and CORS are one layer: each layer of Express's router costs every request.
+  // The admin API gets no CORS at all: it answers its own origin only (admin/guard.ts).
   const logRequest = requestLogging(deps.logger);
   app.use(function receiveRequest(req, res, next) {
     logRequest(req, res);
+    if (isAdminPath(req.url)) return next();
     corsForBrowserApps(req, res, next);
   });
 
@@ -60,7 +63,8 @@ export function createApp(deps: AppDeps): { app: Express; mountPaths: Record<str
     return { mountPath: mountPaths[module.api]!, serve, lane: deps.rateLimiters[module.api] ? undefined : reads };
   });
   app.use(apiEntrance(apis));
-  app.use("/__admin", createAdminRouter({ database: deps.database, modules: deps.modules, mountPaths, onReset: forgetCachedReads }));
+  const guard = { bindHost: deps.config.host, token: deps.config.adminTokenRequired ? deps.config.adminToken : undefined };
+  app.use(ADMIN_PATH, createAdminRouter({ database: deps.database, modules: deps.modules, mountPaths, onReset: forgetCachedReads, guard }));
   app.use(function noApiHere(_req, res) {
     res.status(404).json({ error: "No API is mounted at this path; GET /__admin lists them." });
   });

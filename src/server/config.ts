@@ -1,5 +1,6 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { randomBytes } from "node:crypto";
 import { API_NAMES, isApiName, type ApiName } from "../contracts/apiNames.js";
 import { DEVELOPMENT_VAULT_KEY, MAKE_A_KEY, developmentKeyRefusal } from "./secrets/vaultKey.js";
 
@@ -44,6 +45,16 @@ export type ServerConfig = Readonly<{
   bodyLimitBytes: number;
   /** Keep answers of repeatable reads while this process sees every change to its data (READ_CACHE=off: never). */
   readCache: boolean;
+  /**
+   * Bearer token of /__admin: ADMIN_TOKEN, or a fresh random one per start (printed by `npm start`).
+   * Required when the server listens on anything but loopback, or when ADMIN_TOKEN is set.
+   */
+  adminToken: string;
+  adminTokenRequired: boolean;
+  /** The token came from ADMIN_TOKEN: the operator knows it, so the banner does not print it. */
+  adminTokenFromEnvironment: boolean;
+  /** How log lines are written: JSON for machines (default), or one readable line per request. */
+  logFormat: "json" | "pretty";
 }>;
 
 export class ConfigError extends Error {}
@@ -57,7 +68,8 @@ type Env = Record<string, string | undefined>;
  * PORT, HOST, CC_API, DATABASE_URL, PGLITE_DIR, PGLITE_TEMPLATE_DIR, VAULT_KEY (base64 or hex, 32 bytes), REDIS_URL, REDIS_KEY_PREFIX,
  * VERN_RATE_LIMIT (requests/minute, 0 = off), MERGE_RATE_LIMIT, SIM_STEP_MS, CONNECTOR_TIMEOUT_MS,
  * LOG_LEVEL, RESPONSE_VALIDATION, BODY_LIMIT_BYTES, READ_CACHE (auto or off),
- * AGENT_ALLOWED_HOSTS (host[:port],... or *), AGENT_MAX_RESPONSE_BYTES, AGENT_MAX_CONCURRENT, AGENT_MAX_QUEUED.
+ * AGENT_ALLOWED_HOSTS (host[:port],... or *), AGENT_MAX_RESPONSE_BYTES, AGENT_MAX_CONCURRENT, AGENT_MAX_QUEUED,
+ * ADMIN_TOKEN, LOG_FORMAT (json or pretty).
  */
 export function loadConfig(env: Env, overrides: Partial<ServerConfig> = {}): ServerConfig {
   const onlyApi = env.CC_API ? parseApi(env.CC_API) : undefined;
@@ -85,6 +97,10 @@ export function loadConfig(env: Env, overrides: Partial<ServerConfig> = {}): Ser
     responseValidation: oneOf(env.RESPONSE_VALIDATION, ["off", "log", "enforce"] as const, "off", "RESPONSE_VALIDATION"),
     bodyLimitBytes: int(env.BODY_LIMIT_BYTES, 1_048_576, "BODY_LIMIT_BYTES", 1024, 100 * 1_048_576),
     readCache: oneOf(env.READ_CACHE, ["auto", "off"] as const, "auto", "READ_CACHE") === "auto",
+    adminToken: env.ADMIN_TOKEN || randomBytes(24).toString("base64url"),
+    adminTokenRequired: Boolean(env.ADMIN_TOKEN) || !isLoopbackHost(env.HOST ?? "127.0.0.1"),
+    adminTokenFromEnvironment: Boolean(env.ADMIN_TOKEN),
+    logFormat: oneOf(env.LOG_FORMAT, ["json", "pretty"] as const, "json", "LOG_FORMAT"),
     ...overrides,
   };
   if (config.vaultKeyIsDevelopmentDefault) refuseDevelopmentKey(config);
@@ -163,4 +179,10 @@ function oneOf<T extends string>(value: string | undefined, allowed: readonly T[
   if (value === undefined || value === "") return fallback;
   if (!(allowed as readonly string[]).includes(value)) throw new ConfigError(`${name} must be one of ${allowed.join(", ")}.`);
   return value as T;
+}
+
+/** Whether a listen address is reachable only from this machine (127.0.0.0/8, ::1, localhost). */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
+  return bare === "localhost" || bare === "::1" || /^127(\.\d{1,3}){3}$/.test(bare) || bare === "::ffff:127.0.0.1";
 }

@@ -3,7 +3,7 @@
 //   DATABASE_URL=postgres://… npm start           the same server on a real PostgreSQL
 import { Command } from "commander";
 import { API_NAMES } from "../contracts/apiNames.js";
-import { ConfigError, loadConfig } from "./config.js";
+import { ConfigError, isLoopbackHost, loadConfig, type ServerConfig } from "./config.js";
 import { startServer } from "./startServer.js";
 
 const flags = new Command("connector-contracts-server")
@@ -29,7 +29,7 @@ process.umask(0o077);
 try {
   const config = loadConfig(env);
   const server = await startServer(config);
-  printBanner(server, config.vaultKeyIsDevelopmentDefault);
+  printBanner(server, config);
   const shutdown = (signal: string) => {
     server.logger.info({ signal }, "shutting down: finishing in-flight requests");
     void server.close().then(() => process.exit(0));
@@ -46,7 +46,7 @@ try {
   process.exit(1);
 }
 
-function printBanner(server: Awaited<ReturnType<typeof startServer>>, developmentVaultKey: boolean) {
+function printBanner(server: Awaited<ReturnType<typeof startServer>>, config: ServerConfig) {
   const lines = [`connector-contracts reference server listening on ${server.url}`, `  database: ${server.database.location}`];
   for (const module of server.modules) {
     lines.push(`  ${module.api.padEnd(11)} ${server.apiUrls[module.api]}`);
@@ -54,9 +54,17 @@ function printBanner(server: Awaited<ReturnType<typeof startServer>>, developmen
     if (module.devKeys.length === 0) lines.push("      no authentication (as the vendor's server)");
   }
   lines.push(`  admin       ${server.url}/__admin  (POST ${server.url}/__admin/reset restores the seed data)`);
-  if (developmentVaultKey) {
+  if (config.adminTokenRequired) {
+    // The fragment never reaches the server: the console reads it and sends it as the bearer token.
+    const shown = config.adminTokenFromEnvironment ? "(the value of ADMIN_TOKEN)" : config.adminToken;
+    lines.push(`  admin token ${shown}  (send Authorization: Bearer <token>; console: ${server.url}/__admin/#token=<token>)`);
+  } else lines.push(`  console     ${server.url}/__admin/`);
+  if (config.vaultKeyIsDevelopmentDefault) {
     lines.push("  vault: VAULT_KEY is not set: using the built-in development key (public; allowed for in-memory data, or PGlite on loopback)");
     lines.push("         for anything real: VAULT_KEY=$(openssl rand -hex 32), and keep it: later starts on this data need it");
   }
   console.log(lines.join("\n"));
+  if (!isLoopbackHost(config.host)) {
+    console.warn(`warning: listening on ${config.host}, reachable from other machines: every API answers with the dev keys above, and /__admin needs the admin token`);
+  }
 }

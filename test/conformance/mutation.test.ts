@@ -52,7 +52,7 @@ describe("the conformance suite against deliberately faulty servers", () => {
   });
 
   async function run(api: ApiName, fault: Fault | undefined, options: FaultCase["runOptions"] = {}): Promise<Report> {
-    const reset = await fetch(`${server.url}/__admin/reset`, { method: "POST" });
+    const reset = await fetch(`${server.url}/__admin/reset`, { method: "POST", headers: { "content-type": "application/json" } });
     expect(reset.status).toBe(200);
     const [primary, secondary] = readDevKeys(api);
     const { langgraph: withLangGraph, ...rest } = options;

@@ -94,7 +94,7 @@ describe("the Wexa conformance profile against the reference server", () => {
       const gone = await fetch(`${baseUrl}/connector/${SEED.linkedinOutreach}`, { headers: { "x-api-key": primary!.key } });
       expect(gone.status).toBe(404);
     } finally {
-      const reset = await fetch(`${server.url}/__admin/reset`, { method: "POST" });
+      const reset = await fetch(`${server.url}/__admin/reset`, { method: "POST", headers: { "content-type": "application/json" } });
       expect(reset.status).toBe(200);
     }
   });

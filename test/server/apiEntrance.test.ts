@@ -39,12 +39,16 @@ describe("the way into each API, and the line each request leaves in the log", (
     expect(await response.json()).toEqual({ error: "No API is mounted at this path; GET /__admin lists them." });
   });
 
-  it("leaves the admin API's paths to the admin API, in any case, even with an API served alone at the root", async () => {
+  it("leaves the admin API's paths (exactly /__admin, in lower case) to the admin API, even with an API served alone at the root", async () => {
     // Wexa's servers have no path, so alone it is served at the root.
     const alone = await startTestServer({ env: { CC_API: "wexa" } });
     try {
       expect(alone.apiUrls.wexa).toBe(alone.url);
-      for (const path of ["/__admin/health", "/__ADMIN/health"]) expect((await fetch(`${alone.url}${path}`)).status, path).toBe(200);
+      expect((await fetch(`${alone.url}/__admin/health`)).status).toBe(200);
+      // Another spelling is an ordinary path: here Wexa's own (no such operation), not the admin API.
+      const other = await fetch(`${alone.url}/__ADMIN/health`);
+      expect(other.status).toBe(404);
+      expect(await other.text()).not.toContain('"status":"ok"');
       // A path of Wexa's own still reaches Wexa: its 401 without a key, not the server's 404.
       expect((await fetch(`${alone.url}/connectors/any-project`)).status).toBe(401);
     } finally {

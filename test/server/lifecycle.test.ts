@@ -33,7 +33,7 @@ describe("the reference server as a whole (all four APIs on one port)", () => {
     const before = (await evalstudio.GET("/projects")).data!.length;
     await evalstudio.POST("/projects", { body: { name: "made during a demo" } });
     expect((await evalstudio.GET("/projects")).data!.length).toBe(before + 1);
-    const reset = await fetch(`${server.url}/__admin/reset`, { method: "POST" });
+    const reset = await fetch(`${server.url}/__admin/reset`, { method: "POST", headers: { "content-type": "application/json" } });
     expect(reset.status).toBe(200);
     expect((await evalstudio.GET("/projects")).data!.length).toBe(before);
   });

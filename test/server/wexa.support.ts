@@ -52,7 +52,7 @@ export async function startWexa(database: "pglite" | "postgres", options: TestSe
     client,
     responses: recorder.responses,
     reset: async () => {
-      const answer = await fetch(`${server.url}/__admin/reset`, { method: "POST" });
+      const answer = await fetch(`${server.url}/__admin/reset`, { method: "POST", headers: { "content-type": "application/json" } });
       if (!answer.ok) throw new Error(`reset failed: ${answer.status}`);
     },
   };

@@ -1,5 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import { answerFromReadCache, type CachedReadsOfApi } from "./cachedReads.js";
+import { isAdminPath } from "../admin/adminPath.js";
 
 /** One API as the entrance sees it: where it is mounted, its handler, and its cache lane if it has one. */
 export type MountedApi = {
@@ -22,8 +23,8 @@ export type MountedApi = {
  * the machine's noise.
  */
 export function apiEntrance(apis: readonly MountedApi[]): RequestHandler {
-  // The admin API is never an API's path, even for an API served alone at the root.
-  const apiAt = (url: string) => (isUnder(url, "/__admin") ? undefined : apis.find((api) => isUnder(url, api.mountPath)));
+  // The admin API (exactly /__admin, see adminPath.ts) is never an API's path, even for an API served alone at the root.
+  const apiAt = (url: string) => (isAdminPath(url) ? undefined : apis.find((api) => isUnder(url, api.mountPath)));
   return function enterApi(req: Request, res: Response, next: NextFunction) {
     const api = apiAt(req.url);
     if (!api) return next();

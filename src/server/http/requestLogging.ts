@@ -7,7 +7,8 @@ type LogState = { id: string; started: number; logger: Logger; child?: Logger };
 type LoggedRequest = IncomingMessage & { [logState]?: LogState };
 
 /**
- * One JSON line per request (id, method, URL, status, time): never bodies, never headers.
+ * One JSON line per request (id, method, URL, status, time): never bodies, never headers. The id is
+ * the caller's X-Request-Id when it sent a usable one, and is sent back in X-Request-Id.
  * Written from the base logger when the answer is finished; a request's own child logger (see
  * requestLogger, for handlers that log) is made only if something asks for it. pino-http made a
  * child logger and ran its serializers for every request: about a tenth of the server's CPU on a
@@ -21,6 +22,8 @@ export function requestLogging(logger: Logger) {
     const header = req.headers["x-request-id"];
     const id = typeof header === "string" && header.length <= 128 ? header : randomUUID();
     (req as LoggedRequest)[logState] = { id, started: performance.now(), logger };
+    // The id goes back to the caller, so a browser's request can be found in the log and the journal.
+    res.setHeader("X-Request-Id", id);
     if (enabled) res.once("finish", logCompleted);
   };
 }
