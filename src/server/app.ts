@@ -14,6 +14,8 @@ import { cachedReadsOf } from "./http/cachedReads.js";
 import { apiEntrance } from "./http/apiEntrance.js";
 import { createAdminRouter } from "./adminRouter.js";
 import { mountPath } from "./mountPaths.js";
+import type { Simulation } from "./simulation.js";
+import type { AccountKeys } from "./http/authentication.js";
 
 export type AppDeps = {
   config: ServerConfig;
@@ -23,6 +25,10 @@ export type AppDeps = {
   rateLimiters: Partial<Record<string, RateLimiter>>;
   /** Per API, the read cache (only when this process sees every change to its database). */
   readCaches?: Partial<Record<string, ReadCache>>;
+  /** The simulated work and its clock (/__admin/clock and scenarios drive it). */
+  simulation: Simulation;
+  /** Every key the APIs accept: dev keys and those of accounts made through /__admin. */
+  accountKeys: AccountKeys;
 };
 
 /** Builds the Express app: no listening, no timers, no environment (see startServer). */
@@ -55,12 +61,31 @@ export function createApp(deps: AppDeps): { app: Express; mountPaths: Record<str
   const apis = deps.modules.map((module) => {
     const spec = loadSpec(module.api);
     const reads = cachedReads[module.api];
-    const serve = createApiHandler({ module, spec, config: deps.config, logger: deps.logger, rateLimiter: deps.rateLimiters[module.api], cachedReads: reads });
+    const serve = createApiHandler({
+      module,
+      spec,
+      config: deps.config,
+      logger: deps.logger,
+      rateLimiter: deps.rateLimiters[module.api],
+      cachedReads: reads,
+      keys: deps.accountKeys.forApi(module.api),
+    });
     // Cached answers go out before authentication; not for an API with a rate limit, where each request counts.
     return { mountPath: mountPaths[module.api]!, serve, lane: deps.rateLimiters[module.api] ? undefined : reads };
   });
   app.use(apiEntrance(apis));
-  app.use("/__admin", createAdminRouter({ database: deps.database, modules: deps.modules, mountPaths, onReset: forgetCachedReads }));
+  app.use(
+    "/__admin",
+    createAdminRouter({
+      database: deps.database,
+      modules: deps.modules,
+      mountPaths,
+      simulation: deps.simulation,
+      stepMs: deps.config.simulationStepMs,
+      accountKeys: deps.accountKeys,
+      onReset: forgetCachedReads,
+    }),
+  );
   app.use(function noApiHere(_req, res) {
     res.status(404).json({ error: "No API is mounted at this path; GET /__admin lists them." });
   });

@@ -22,6 +22,8 @@ export async function resetToSeed(database: Database, modules: readonly ApiModul
       if (module.tables.length > 0) await tx.query(`truncate ${module.tables.join(", ")} cascade`);
       // The secrets belonged to the rows just removed; seeding stores its own again.
       await tx.query("delete from vault_secrets where api = $1", [module.api]);
+      // Accounts made through /__admin are not seed data: their keys go too.
+      await tx.query("delete from mock_account_keys where api = $1", [module.api]);
       await module.seed(tx);
     }
   });

@@ -7,6 +7,7 @@ import type { VernContext } from "./context.js";
 import { describeVernValidation, vernErrorBody } from "./errors.js";
 import { vernHandlers } from "./handlers.js";
 import { MigrationStore } from "./migrationStore.js";
+import { runScenarios } from "./runScenarios.js";
 import { createRunSimulation } from "./runSimulation.js";
 import { RunStore } from "./runStore.js";
 import { seedVern } from "./seed.js";
@@ -20,6 +21,7 @@ export function createVernApi(deps: ApiDeps): ApiModule {
     connections: new ConnectionStore(deps.vault),
     runs: new RunStore(),
     stepMs: deps.config.simulationStepMs,
+    clock: deps.clock,
   };
   return {
     api: "vern",
@@ -34,5 +36,6 @@ export function createVernApi(deps: ApiDeps): ApiModule {
     tables: ["vern_runs", "vern_source_connections", "vern_migrations"],
     seed: (sql) => seedVern(sql, context),
     advance: createRunSimulation(context),
+    scenario: runScenarios(context),
   };
 }

@@ -1,8 +1,10 @@
 import { asHandlerTable, type ApiModule } from "../../http/apiModule.js";
 import { readDevKeys } from "../../fixtures.js";
 import type { ApiDeps } from "../apiDeps.js";
+import { provisionWexaAccount } from "./accountProvisioning.js";
 import { describeWexaValidation, wexaErrorBody } from "./errors.js";
 import { advanceExecutions } from "./executionClock.js";
+import { executionScenarios } from "./executionScenarios.js";
 import { ExecutionStore } from "./executionStore.js";
 import { wexaHandlers } from "./handlers.js";
 import { seedWexa } from "./seed.js";
@@ -24,5 +26,7 @@ export function createWexaApi(deps: ApiDeps): ApiModule {
     tables: ["wexa_executions", "wexa_connectors", "wexa_agentflows", "wexa_projects"],
     seed: (sql) => seedWexa(sql, store, executions),
     advance: (now) => advanceExecutions(deps.database, executions, now),
+    provisionAccount: (sql, accountId) => provisionWexaAccount(sql, store, accountId),
+    scenario: executionScenarios(deps.database, executions, deps.clock, deps.config.simulationStepMs),
   };
 }
