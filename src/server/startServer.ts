@@ -16,6 +16,7 @@ import { createSimulation } from "./simulation.js";
 import { SimulationClock } from "./simulationClock.js";
 import { AccountKeys } from "./http/authentication.js";
 import { loadIssuedKeys } from "./issuedKeys.js";
+import { Fixtures } from "./fixtures.js";
 import { Vault } from "./secrets/vault.js";
 import { connectRedis } from "./redisConnection.js";
 
@@ -37,14 +38,16 @@ export type StartOptions = { logDestination?: DestinationStream };
 /** Opens the database, seeds it once, and listens (port 0 picks a free port, as tests do). */
 export async function startServer(config: ServerConfig, options: StartOptions = {}): Promise<RunningServer> {
   const logger = createLogger(config.logLevel, options.logDestination);
+  // A bad seed folder stops the start before anything is opened, naming the file.
+  const fixtures = config.seedDir ? Fixtures.withSeedDir(config.seedDir) : Fixtures.builtIn();
   const database = await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: config.pgliteDir, logger });
   let redis: Redis | undefined;
   try {
     if (config.redisUrl) redis = await connectRedis(config.redisUrl, logger);
     const vault = new Vault(config.vaultKey);
     const clock = new SimulationClock();
-    const modules = createApiModules({ config, database, vault, logger, clock });
-    await seedIfEmpty(database, modules);
+    const modules = createApiModules({ config, database, vault, logger, clock, fixtures });
+    await seedIfEmpty(database, modules, fixtures);
     const accountKeys = new AccountKeys(
       Object.fromEntries(modules.map((m) => [m.api, new Map(m.devKeys.map((k) => [k.key, { api: m.api, accountId: k.accountId, label: k.label }]))])),
     );

@@ -3,6 +3,7 @@ import type { ServerConfig } from "../config.js";
 import type { Database } from "../db/database.js";
 import type { Vault } from "../secrets/vault.js";
 import type { Clock } from "../simulationClock.js";
+import type { Fixtures } from "../fixtures.js";
 
 /** What every API module is built from (the server is a factory: nothing here reads the environment). */
 export type ApiDeps = {
@@ -12,4 +13,6 @@ export type ApiDeps = {
   logger: Logger;
   /** The time of simulated work (runs, executions) and of the timestamps it writes. */
   clock: Clock;
+  /** Seed data, keys and catalogs: fixtures/ or the user's seed folder. */
+  fixtures: Fixtures;
 };

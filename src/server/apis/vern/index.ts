@@ -1,4 +1,3 @@
-import { readDevKeys } from "../../fixtures.js";
 import { asHandlerTable, type ApiModule } from "../../http/apiModule.js";
 import type { ApiDeps } from "../apiDeps.js";
 import { VernCatalog } from "./catalog.js";
@@ -16,7 +15,7 @@ import { seedVern } from "./seed.js";
 export function createVernApi(deps: ApiDeps): ApiModule {
   const context: VernContext = {
     database: deps.database,
-    catalog: VernCatalog.fromFixtures(),
+    catalog: VernCatalog.fromFixtures(deps.fixtures),
     migrations: new MigrationStore(),
     connections: new ConnectionStore(deps.vault),
     runs: new RunStore(),
@@ -32,9 +31,9 @@ export function createVernApi(deps: ApiDeps): ApiModule {
     describeAuthFailure: (failure) => (failure === "missing" ? "API key missing" : "Invalid API key"),
     // getRun changes only when the simulation advances it, which clears the cache.
     cacheableReads: ["listSources", "listTemplates", "getTemplate", "getSourceConnection", "getRun"],
-    devKeys: readDevKeys("vern"),
+    devKeys: deps.fixtures.devKeys("vern"),
     tables: ["vern_runs", "vern_source_connections", "vern_migrations"],
-    seed: (sql) => seedVern(sql, context),
+    seed: (sql) => seedVern(sql, deps.fixtures, context),
     advance: createRunSimulation(context),
     scenario: runScenarios(context),
   };

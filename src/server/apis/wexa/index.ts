@@ -1,5 +1,4 @@
 import { asHandlerTable, type ApiModule } from "../../http/apiModule.js";
-import { readDevKeys } from "../../fixtures.js";
 import type { ApiDeps } from "../apiDeps.js";
 import { provisionWexaAccount } from "./accountProvisioning.js";
 import { describeWexaValidation, wexaErrorBody } from "./errors.js";
@@ -22,9 +21,9 @@ export function createWexaApi(deps: ApiDeps): ApiModule {
     describeAuthFailure: (failure) => (failure === "missing" ? "Missing x-api-key header" : "Invalid API key"),
     // Not the execution reads: they bring a due execution up to date as they read it.
     cacheableReads: ["listProjectConnectors", "getConnector", "listTriggerActions"],
-    devKeys: readDevKeys("wexa"),
+    devKeys: deps.fixtures.devKeys("wexa"),
     tables: ["wexa_executions", "wexa_connectors", "wexa_agentflows", "wexa_projects"],
-    seed: (sql) => seedWexa(sql, store, executions),
+    seed: (sql) => seedWexa(sql, deps.fixtures, store, executions),
     advance: (now) => advanceExecutions(deps.database, executions, now),
     provisionAccount: (sql, accountId) => provisionWexaAccount(sql, store, accountId),
     scenario: executionScenarios(deps.database, executions, deps.clock, deps.config.simulationStepMs),
