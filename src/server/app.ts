@@ -15,6 +15,8 @@ import { apiEntrance } from "./http/apiEntrance.js";
 import { createAdminRouter } from "./admin/router.js";
 import { ADMIN_PATH, isAdminPath } from "./admin/adminPath.js";
 import { mountPath } from "./mountPaths.js";
+import type { Simulation } from "./simulation.js";
+import type { AccountKeys } from "./http/authentication.js";
 
 export type AppDeps = {
   config: ServerConfig;
@@ -24,6 +26,10 @@ export type AppDeps = {
   rateLimiters: Partial<Record<string, RateLimiter>>;
   /** Per API, the read cache (only when this process sees every change to its database). */
   readCaches?: Partial<Record<string, ReadCache>>;
+  /** The simulated work and its clock (/__admin/clock and scenarios drive it). */
+  simulation: Simulation;
+  /** Every key the APIs accept: dev keys and those of accounts made through /__admin. */
+  accountKeys: AccountKeys;
 };
 
 /** Builds the Express app: no listening, no timers, no environment (see startServer). */
@@ -58,13 +64,33 @@ export function createApp(deps: AppDeps): { app: Express; mountPaths: Record<str
   const apis = deps.modules.map((module) => {
     const spec = loadSpec(module.api);
     const reads = cachedReads[module.api];
-    const serve = createApiHandler({ module, spec, config: deps.config, logger: deps.logger, rateLimiter: deps.rateLimiters[module.api], cachedReads: reads });
+    const serve = createApiHandler({
+      module,
+      spec,
+      config: deps.config,
+      logger: deps.logger,
+      rateLimiter: deps.rateLimiters[module.api],
+      cachedReads: reads,
+      keys: deps.accountKeys.forApi(module.api),
+    });
     // Cached answers go out before authentication; not for an API with a rate limit, where each request counts.
     return { mountPath: mountPaths[module.api]!, serve, lane: deps.rateLimiters[module.api] ? undefined : reads };
   });
   app.use(apiEntrance(apis));
   const guard = { bindHost: deps.config.host, token: deps.config.adminTokenRequired ? deps.config.adminToken : undefined };
-  app.use(ADMIN_PATH, createAdminRouter({ database: deps.database, modules: deps.modules, mountPaths, onReset: forgetCachedReads, guard }));
+  app.use(
+    ADMIN_PATH,
+    createAdminRouter({
+      database: deps.database,
+      modules: deps.modules,
+      mountPaths,
+      simulation: deps.simulation,
+      stepMs: deps.config.simulationStepMs,
+      accountKeys: deps.accountKeys,
+      onReset: forgetCachedReads,
+      guard,
+    }),
+  );
   app.use(function noApiHere(_req, res) {
     res.status(404).json({ error: "No API is mounted at this path; GET /__admin lists them." });
   });

@@ -28,6 +28,8 @@ export type ServerConfig = Readonly<{
   redisKeyPrefix: string;
   /** Per API: requests allowed per key per operation in each window; absent = no limit. */
   rateLimits: Readonly<Partial<Record<ApiName, RateLimitConfig>>>;
+  /** A folder of seed data laid out as fixtures/ (<api>/<file>.json); its files replace the built-in ones. */
+  seedDir: string | undefined;
   /** How long each simulated step of a Vern run or Wexa execution takes. */
   simulationStepMs: number;
   /** Bound of one EvalStudio call to a LangGraph server. */
@@ -66,7 +68,7 @@ type Env = Record<string, string | undefined>;
  * validated configuration. Nothing else in the server reads process.env.
  *
  * PORT, HOST, CC_API, DATABASE_URL, PGLITE_DIR, PGLITE_TEMPLATE_DIR, VAULT_KEY (base64 or hex, 32 bytes), REDIS_URL, REDIS_KEY_PREFIX,
- * VERN_RATE_LIMIT (requests/minute, 0 = off), MERGE_RATE_LIMIT, SIM_STEP_MS, CONNECTOR_TIMEOUT_MS,
+ * VERN_RATE_LIMIT (requests/minute, 0 = off), MERGE_RATE_LIMIT, SEED_DIR, SIM_STEP_MS, CONNECTOR_TIMEOUT_MS,
  * LOG_LEVEL, RESPONSE_VALIDATION, BODY_LIMIT_BYTES, READ_CACHE (auto or off),
  * AGENT_ALLOWED_HOSTS (host[:port],... or *), AGENT_MAX_RESPONSE_BYTES, AGENT_MAX_CONCURRENT, AGENT_MAX_QUEUED,
  * ADMIN_TOKEN, LOG_FORMAT (json or pretty).
@@ -87,6 +89,7 @@ export function loadConfig(env: Env, overrides: Partial<ServerConfig> = {}): Ser
     redisUrl: env.REDIS_URL || undefined,
     redisKeyPrefix: env.REDIS_KEY_PREFIX || "cc",
     rateLimits: rateLimits(env),
+    seedDir: env.SEED_DIR || undefined,
     simulationStepMs: int(env.SIM_STEP_MS, 250, "SIM_STEP_MS", 1, 3_600_000),
     connectorTimeoutMs: int(env.CONNECTOR_TIMEOUT_MS, 30_000, "CONNECTOR_TIMEOUT_MS", 1, 600_000),
     agentAllowedHosts: allowedAgentHosts(env.AGENT_ALLOWED_HOSTS),

@@ -12,8 +12,9 @@ const flags = new Command("connector-contracts-server")
   .option("--port <port>", "port to listen on (env PORT; default 4000; 0 = any free port)")
   .option("--host <host>", "address to listen on (env HOST; default 127.0.0.1)")
   .option("--pglite-dir <dir>", "PGlite data directory, or 'memory' (env PGLITE_DIR; default .data/pglite)")
+  .option("--seed-dir <dir>", "your own seed data, laid out as fixtures/ (<api>/<file>.json; env SEED_DIR)")
   .parse()
-  .opts<{ api?: string; port?: string; host?: string; pgliteDir?: string }>();
+  .opts<{ api?: string; port?: string; host?: string; pgliteDir?: string; seedDir?: string }>();
 
 const env = {
   ...process.env,
@@ -21,6 +22,7 @@ const env = {
   ...(flags.port ? { PORT: flags.port } : {}),
   ...(flags.host ? { HOST: flags.host } : {}),
   ...(flags.pgliteDir ? { PGLITE_DIR: flags.pgliteDir } : {}),
+  ...(flags.seedDir ? { SEED_DIR: flags.seedDir } : {}),
 };
 
 // Everything the server writes (PGlite's data files, templates, locks) is for this user alone.

@@ -12,7 +12,11 @@ import { createLogger } from "./logger.js";
 import { createApp } from "./app.js";
 import { createApiModules } from "./apis/index.js";
 import { seedIfEmpty } from "./seeding.js";
-import { startSimulation } from "./simulation.js";
+import { createSimulation } from "./simulation.js";
+import { SimulationClock } from "./simulationClock.js";
+import { AccountKeys } from "./http/authentication.js";
+import { loadIssuedKeys } from "./issuedKeys.js";
+import { Fixtures } from "./fixtures.js";
 import { Vault } from "./secrets/vault.js";
 import { checkStoredKeyIds } from "./secrets/vaultKeyCheck.js";
 import { connectRedis } from "./redisConnection.js";
@@ -35,6 +39,8 @@ export type StartOptions = { logDestination?: DestinationStream };
 /** Opens the database, seeds it once, and listens (port 0 picks a free port, as tests do). */
 export async function startServer(config: ServerConfig, options: StartOptions = {}): Promise<RunningServer> {
   const logger = createLogger(config.logLevel, options.logDestination);
+  // A bad seed folder stops the start before anything is opened, naming the file.
+  const fixtures = config.seedDir ? Fixtures.withSeedDir(config.seedDir) : Fixtures.builtIn();
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
     pgliteDir: config.pgliteDir,
@@ -52,9 +58,14 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
       );
     }
     if (config.redisUrl) redis = await connectRedis(config.redisUrl, logger);
+    const clock = new SimulationClock();
     let listeningPort: number | undefined;
-    const modules = createApiModules({ config, database, vault, logger, listeningPort: () => listeningPort });
-    await seedIfEmpty(database, modules);
+    const modules = createApiModules({ config, database, vault, logger, clock, fixtures, listeningPort: () => listeningPort });
+    await seedIfEmpty(database, modules, fixtures);
+    const accountKeys = new AccountKeys(
+      Object.fromEntries(modules.map((m) => [m.api, new Map(m.devKeys.map((k) => [k.key, { api: m.api, accountId: k.accountId, label: k.label }]))])),
+    );
+    accountKeys.replaceIssued(await loadIssuedKeys(database, modules.map((m) => m.api)));
     const rateLimiters: Record<string, RateLimiter> = {};
     for (const module of modules) {
       const limit = config.rateLimits[module.api];
@@ -70,7 +81,8 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
         logger.info("another server joined this database: reads now go to the database");
       });
     }
-    const { app, mountPaths } = createApp({ config, database, logger, modules, rateLimiters, readCaches });
+    const simulation = createSimulation(modules, { clock, stepMs: config.simulationStepMs, logger, onChange: (api) => readCaches[api]?.clear() });
+    const { app, mountPaths } = createApp({ config, database, logger, modules, rateLimiters, readCaches, simulation, accountKeys });
     const server = app.listen(config.port, config.host);
     Object.assign(server, { connectionsCheckingInterval: 1_000 }); // Node checks the timeouts below only every 30 s by default; read on "listening".
     await once(server, "listening");
@@ -78,7 +90,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     server.requestTimeout = 15_000;
     server.headersTimeout = 10_000;
     server.keepAliveTimeout = 5_000;
-    const simulation = startSimulation(modules, config.simulationStepMs, logger, (api) => readCaches[api]?.clear());
+    simulation.start();
     const port = (server.address() as AddressInfo).port;
     listeningPort = port;
     const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;

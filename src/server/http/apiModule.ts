@@ -73,4 +73,23 @@ export type ApiModule = {
   seed: (sql: Sql) => Promise<void>;
   /** Moves simulated work (runs, executions) forward; returns how many rows changed. */
   advance?: (now: Date) => Promise<number>;
+  /** `/__admin/scenarios/<api>/<resource>/<id>`: puts one piece of simulated work into a state its contract documents. */
+  scenario?: ScenarioControl;
+  /**
+   * What a fresh account made through `/__admin/accounts` starts with, when the API itself cannot
+   * create it (Wexa has no operation that creates a project); returns the ids to tell the caller.
+   */
+  provisionAccount?: (sql: Sql, accountId: string) => Promise<Record<string, string>>;
+};
+
+/** A forced state: `state` is one the contract documents; the rest are per-state details (Vern's `blocked_reason`, an `error`). */
+export type ForcedState = { state: string } & Record<string, unknown>;
+
+export type ScenarioControl = {
+  /** The URL segment of the resource (`runs`, `executions`). */
+  resource: string;
+  /** The states the contract documents, read from its status enum. */
+  states: readonly string[];
+  /** Forces the state and returns the resource as the API now answers it; refusals are ApiErrors (404, 409, 400). */
+  force: (id: string, forced: ForcedState) => Promise<unknown>;
 };

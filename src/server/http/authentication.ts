@@ -5,7 +5,41 @@ import type { OpenApiDocument } from "../../contracts/loadSpec.js";
 /** Who is calling: the account a key belongs to. Every resource is scoped to one account. */
 export type Account = { api: ApiName; accountId: string; label: string };
 
-export type KeyRegistry = ReadonlyMap<string, Account>;
+/** Finds the account of a key (a ReadonlyMap of dev keys is one; so is an API's view of AccountKeys). */
+export type KeyRegistry = { get(key: string): Account | undefined };
+
+/** A key issued through `/__admin/accounts` (persisted in mock_account_keys). */
+export type IssuedKey = { key: string; api: ApiName; accountId: string; label: string };
+
+/**
+ * Every key the server accepts: each API's dev keys (fixtures or the seed folder) and the keys of
+ * accounts made through `/__admin/accounts`. The issued ones are replaced as a whole when the
+ * database changes under them (start, reset, snapshot restore); a key of one API never opens another.
+ */
+export class AccountKeys {
+  private issued = new Map<string, Account>();
+
+  constructor(private readonly devKeys: Readonly<Partial<Record<ApiName, ReadonlyMap<string, Account>>>>) {}
+
+  /** What one API's authenticator looks keys up in. */
+  forApi(api: ApiName): KeyRegistry {
+    return {
+      get: (key) => {
+        const issued = this.issued.get(key);
+        return issued?.api === api ? issued : this.devKeys[api]?.get(key);
+      },
+    };
+  }
+
+  add(keys: readonly IssuedKey[]): void {
+    for (const { key, api, accountId, label } of keys) this.issued.set(key, { api, accountId, label });
+  }
+
+  replaceIssued(keys: readonly IssuedKey[]): void {
+    this.issued = new Map();
+    this.add(keys);
+  }
+}
 
 /** The account of operations that have no security (EvalStudio: the vendor's server has no auth). */
 export const PUBLIC_ACCOUNT_ID = "public";

@@ -5,7 +5,7 @@ import { SpecSchemaValidator, formatAjvErrors } from "../../contracts/schemaVali
 import type { ServerConfig } from "../config.js";
 import { ApiError, MethodNotAllowed, badRequest, internalError, notFound, tooManyRequests } from "./apiError.js";
 import type { ApiModule, OperationHandler, OperationResponse } from "./apiModule.js";
-import { AuthenticationError, createAuthenticator, type Account } from "./authentication.js";
+import { AuthenticationError, createAuthenticator, type Account, type KeyRegistry } from "./authentication.js";
 import { operationTable, type OperationSpec } from "../../contracts/operationTable.js";
 import type { RateLimiter } from "./rateLimiter.js";
 import { sendResult, serveCachedRead, type CachedReadsOfApi } from "./cachedReads.js";
@@ -19,6 +19,8 @@ export type ApiHandlerOptions = {
   config: Pick<ServerConfig, "responseValidation" | "bodyLimitBytes">;
   logger: Logger;
   rateLimiter?: RateLimiter;
+  /** Where keys are looked up; the module's dev keys when absent. */
+  keys?: KeyRegistry;
   /** Answers of the module's cacheable reads (only when this process sees every change to the database). */
   cachedReads?: CachedReadsOfApi;
 };
@@ -32,7 +34,7 @@ export type ApiHandlerOptions = {
  */
 export function createApiHandler(options: ApiHandlerOptions): (req: Request, res: Response) => void {
   const { module, spec } = options;
-  const keys = new Map(module.devKeys.map((k) => [k.key, { api: module.api, accountId: k.accountId, label: k.label }]));
+  const keys = options.keys ?? new Map(module.devKeys.map((k) => [k.key, { api: module.api, accountId: k.accountId, label: k.label }]));
   const authenticate = createAuthenticator(module.api, spec, keys);
   const validatorFor = createRequestValidators(spec);
   const checkResponse = responseChecker(spec, options);

@@ -17,6 +17,6 @@ export function createEvalstudioApi(deps: ApiDeps): ApiModule {
     cacheableReads: ["listProjects", "listConnectors", "listConnectorTypes", "getConnector"],
     devKeys: [],
     tables: ["evalstudio_connectors", "evalstudio_projects"],
-    seed: (sql) => seedEvalstudio(sql, store),
+    seed: (sql) => seedEvalstudio(sql, deps.fixtures, store),
   };
 }

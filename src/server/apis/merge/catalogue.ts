@@ -1,5 +1,5 @@
 import type { components } from "../../../generated/merge.js";
-import { readFixture } from "../../fixtures.js";
+import type { Fixtures } from "../../fixtures.js";
 
 type ConnectorDetail = components["schemas"]["ConnectorDetail"];
 
@@ -26,8 +26,8 @@ export class Catalogue {
     this.byId = new Map(this.connectors.map((c) => [c.id.toLowerCase(), c]));
   }
 
-  static fromFixture(): Catalogue {
-    return new Catalogue(readFixture<CatalogueConnector[]>("merge", "catalogue"));
+  static fromFixture(fixtures: Fixtures): Catalogue {
+    return new Catalogue(fixtures.read<CatalogueConnector[]>("merge", "catalogue"));
   }
 
   findBySlug(slug: string): CatalogueConnector | undefined {

@@ -1,4 +1,3 @@
-import { readDevKeys } from "../../fixtures.js";
 import { asHandlerTable, type ApiModule } from "../../http/apiModule.js";
 import type { ApiDeps } from "../apiDeps.js";
 import { Catalogue } from "./catalogue.js";
@@ -10,7 +9,7 @@ import { MergeStore } from "./store.js";
 /** Merge Agent Handler: per-key tool packs, their connectors, and the global connector catalogue. */
 export function createMergeApi(deps: ApiDeps): ApiModule {
   const store = new MergeStore();
-  const catalogue = Catalogue.fromFixture();
+  const catalogue = Catalogue.fromFixture(deps.fixtures);
   return {
     api: "merge",
     handlers: asHandlerTable(mergeHandlers(deps, store, catalogue)),
@@ -18,8 +17,8 @@ export function createMergeApi(deps: ApiDeps): ApiModule {
     describeValidationError: describeMergeValidation,
     describeAuthFailure: describeMergeAuthFailure,
     cacheableReads: ["listToolPacks", "getToolPack", "listToolPackConnectors", "listConnectors", "getConnector"],
-    devKeys: readDevKeys("merge"),
+    devKeys: deps.fixtures.devKeys("merge"),
     tables: ["merge_tool_pack_connectors", "merge_tool_packs"],
-    seed: (sql) => seedMerge(sql, store, catalogue),
+    seed: (sql) => seedMerge(sql, deps.fixtures, store, catalogue),
   };
 }

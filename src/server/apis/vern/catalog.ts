@@ -1,5 +1,5 @@
 import type { components } from "../../../generated/vern.js";
-import { readFixture } from "../../fixtures.js";
+import type { Fixtures } from "../../fixtures.js";
 
 type Schemas = components["schemas"];
 
@@ -35,11 +35,11 @@ export class VernCatalog {
     private readonly sourceKeys: Readonly<Record<string, SourceKeyDefinition>>,
   ) {}
 
-  static fromFixtures(): VernCatalog {
+  static fromFixtures(fixtures: Fixtures): VernCatalog {
     return new VernCatalog(
-      readFixture<Source[]>("vern", "sources"),
-      readFixture<TemplateDefinition[]>("vern", "templates"),
-      readFixture<Record<string, SourceKeyDefinition>>("vern", "source-keys"),
+      fixtures.read<Source[]>("vern", "sources"),
+      fixtures.read<TemplateDefinition[]>("vern", "templates"),
+      fixtures.read<Record<string, SourceKeyDefinition>>("vern", "source-keys"),
     );
   }
 

@@ -13,7 +13,7 @@ type ConnectionOperations = Pick<HandlersOf<operations>, "getSourceConnection" |
 const WORKBOOK = "workbook";
 
 /** V5–V7: a migration's live API source connection, keyed by (migration, connector, profile). */
-export function connectionHandlers({ database, catalog, migrations, connections, runs }: VernContext): ConnectionOperations {
+export function connectionHandlers({ database, catalog, migrations, connections, runs, clock }: VernContext): ConnectionOperations {
   return {
     getSourceConnection: async ({ account, params, query }) => {
       const migration = await migrations.require(database, account.accountId, params.migration_id);
@@ -44,7 +44,7 @@ export function connectionHandlers({ database, catalog, migrations, connections,
       await database.transaction(async (tx) => {
         const connection = await connections.find(tx, migration.id, addressOf(query));
         if (!connection) throw sourceConnectionNotFound();
-        await runs.releaseConnection(tx, connection.id, CONNECTION_REMOVED, new Date());
+        await runs.releaseConnection(tx, connection.id, CONNECTION_REMOVED, clock.now());
         await connections.remove(tx, connection);
       });
       return ok({ deleted: true });

@@ -1,4 +1,5 @@
 import type { Database } from "../../db/database.js";
+import type { Clock } from "../../simulationClock.js";
 import type { VernCatalog } from "./catalog.js";
 import type { ConnectionStore } from "./connectionStore.js";
 import type { MigrationStore } from "./migrationStore.js";
@@ -13,4 +14,6 @@ export type VernContext = {
   runs: RunStore;
   /** One simulation step (SIM_STEP_MS): a new or resumed run's next transition is due this long after now. */
   stepMs: number;
+  /** The simulation clock: runs move, and their timestamps are written, on its time. */
+  clock: Clock;
 };

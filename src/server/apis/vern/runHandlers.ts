@@ -30,7 +30,7 @@ const START_ATTEMPTS = 3;
 export function runHandlers(context: VernContext): RunOperations {
   const { database, migrations, connections, runs } = context;
   const clock = () => {
-    const now = new Date();
+    const now = context.clock.now();
     return { now, dueAt: new Date(now.getTime() + context.stepMs) };
   };
 
@@ -51,7 +51,7 @@ export function runHandlers(context: VernContext): RunOperations {
       const canceled = await database.transaction(async (tx) => {
         const run = await runs.require(tx, migration.id, params.run_id, { lock: true });
         if (!ACTIVE_STATUSES.includes(run.status)) throw runAlreadyFinished(run.status);
-        return runs.update(tx, run.id, cancel(new Date()));
+        return runs.update(tx, run.id, cancel(context.clock.now()));
       });
       return ok(presentRun(canceled));
     },
@@ -112,7 +112,7 @@ export function runHandlers(context: VernContext): RunOperations {
       // There is no upload in this API: the source connection is the only data source.
       const connection = body.extract_via_api === false ? undefined : await connections.latest(tx, migration.id);
       if (!connection) throw noDataSource();
-      return runs.insertGenerate(tx, { accountId: migration.account_id, migrationId: migration.id, connectionId: connection.id, dueAt });
+      return runs.insertGenerate(tx, { accountId: migration.account_id, migrationId: migration.id, connectionId: connection.id, now, dueAt });
     }
     const { preview_run_id: previewRunId } = await migrations.require(tx, migration.account_id, migration.id);
     if (!previewRunId) throw noCurrentPreview();

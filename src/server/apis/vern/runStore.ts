@@ -46,11 +46,11 @@ export class RunStore {
   }
 
   /** A new generate run, queued. Throws the unique violation of ONE_ACTIVE_RUN when another run is active. */
-  async insertGenerate(sql: Sql, input: { accountId: string; migrationId: string; connectionId: string; dueAt: Date }): Promise<RunRow> {
+  async insertGenerate(sql: Sql, input: { accountId: string; migrationId: string; connectionId: string; now: Date; dueAt: Date }): Promise<RunRow> {
     const [row] = await sql.query<RunRow>(
       `insert into vern_runs (id, account_id, migration_id, kind, status, stage, connection_id, next_transition_at, created_at, updated_at)
-       values ($1, $2, $3, 'generate', 'queued', 0, $4, $5, now(), now()) returning ${COLUMNS}`,
-      [randomUUID(), input.accountId, input.migrationId, input.connectionId, input.dueAt],
+       values ($1, $2, $3, 'generate', 'queued', 0, $4, $5, $6, $6) returning ${COLUMNS}`,
+      [randomUUID(), input.accountId, input.migrationId, input.connectionId, input.dueAt, input.now],
     );
     return row!;
   }

@@ -1,5 +1,5 @@
 import type { Sql } from "../../db/database.js";
-import { readFixture } from "../../fixtures.js";
+import type { Fixtures } from "../../fixtures.js";
 import { randomUUID } from "node:crypto";
 import type { VernCatalog } from "./catalog.js";
 import { DEFAULT_PROFILE, type ConnectionStore } from "./connectionStore.js";
@@ -20,8 +20,8 @@ type MigrationFixture = {
  * whose credentials are not on file yet, so a first generate shows the credential prompt.
  * (Sources, templates and connector keys are global and stay in memory: see catalog.ts.)
  */
-export async function seedVern(sql: Sql, stores: { catalog: VernCatalog; migrations: MigrationStore; connections: ConnectionStore }): Promise<void> {
-  for (const fixture of readFixture<MigrationFixture[]>("vern", "migrations")) {
+export async function seedVern(sql: Sql, fixtures: Fixtures, stores: { catalog: VernCatalog; migrations: MigrationStore; connections: ConnectionStore }): Promise<void> {
+  for (const fixture of fixtures.read<MigrationFixture[]>("vern", "migrations")) {
     const sheets = fixture.templates.map((slug) => ({ slug, name: stores.catalog.template(slug)?.name ?? slug, sheet_id: randomUUID() }));
     const { row } = await stores.migrations.create(
       sql,

@@ -22,7 +22,7 @@ type ExecutionOperations =
 type ControlBody = { projectID: string; execution_id: string };
 
 /** W6–W13: executions of an agentflow, a state machine that the simulation clock moves on. */
-export function executionHandlers({ database, config }: ApiDeps, store: WexaStore, executions: ExecutionStore): Pick<HandlersOf<operations>, ExecutionOperations> {
+export function executionHandlers({ database, config, clock }: ApiDeps, store: WexaStore, executions: ExecutionStore): Pick<HandlersOf<operations>, ExecutionOperations> {
   /** W8–W11: the body repeats the path's execution (and the query's project, where there is one). */
   async function control(action: ControlAction, accountId: string, executionId: string, body: ControlBody, queryProjectId?: string) {
     requireSame("body/execution_id", body.execution_id, executionId, "path.execution_id");
@@ -30,7 +30,7 @@ export function executionHandlers({ database, config }: ApiDeps, store: WexaStor
     const status = await database.transaction(async (tx) => {
       // The row lock makes concurrent transitions take turns: exactly one of them wins, the rest see its result (409).
       const row = await executions.get(tx, accountId, executionId, { projectId: body.projectID, lock: true });
-      const now = new Date();
+      const now = clock.now();
       const next = applyControl({ ...row, ...catchUp(row, now) }, action, now, config.simulationStepMs);
       await executions.save(tx, executionId, next);
       return next.status;
@@ -45,7 +45,7 @@ export function executionHandlers({ database, config }: ApiDeps, store: WexaStor
         await store.requireProject(tx, account.accountId, body.projectID);
         // An agentflow of another project is as unknown here as one of another account.
         if ((await store.agentflowProject(tx, account.accountId, body.agentflow_id)) !== body.projectID) throw agentflowNotFound(body.agentflow_id);
-        return executions.create(tx, {
+        return executions.create(tx, clock.now(), {
           accountId: account.accountId,
           projectId: body.projectID,
           agentflowId: body.agentflow_id,
@@ -60,7 +60,7 @@ export function executionHandlers({ database, config }: ApiDeps, store: WexaStor
     listExecutions: async ({ account, params, query }) => {
       requireSame("query/projectID", query.projectID, params.projectID, "path.projectID");
       await store.requireProject(database, account.accountId, params.projectID);
-      await advanceExecutions(database, executions, new Date(), account.accountId);
+      await advanceExecutions(database, executions, clock.now(), account.accountId);
       const page = query.page ?? 1;
       const limit = query.limit ?? 20;
       const total = await executions.countInProject(database, account.accountId, params.projectID);
@@ -81,13 +81,13 @@ export function executionHandlers({ database, config }: ApiDeps, store: WexaStor
     cancelExecution: async ({ account, params, body }) => control("cancel", account.accountId, params.execution_id, body),
 
     getExecution: async ({ account, params }) => {
-      const now = new Date();
+      const now = clock.now();
       return ok(presentExecutionDetails(await readFresh(database, executions, account.accountId, params.execution_id, now), now));
     },
 
     getAgentflowMonitor: async ({ account, params }) => {
       const projectId = await store.agentflowProject(database, account.accountId, params.agentflow_id);
-      const now = new Date();
+      const now = clock.now();
       await advanceExecutions(database, executions, now, account.accountId);
       const totals = await executions.totalsOfAgentflow(database, account.accountId, params.agentflow_id);
       const active = await executions.listActiveOfAgentflow(database, account.accountId, params.agentflow_id);

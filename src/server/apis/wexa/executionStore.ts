@@ -40,8 +40,8 @@ export const executionNotFound = (id: string) => notFound(`Execution ${id} not f
 
 /** SQL for executions; the lifecycle (executionLifecycle.ts) decides, this only reads and writes rows. */
 export class ExecutionStore {
-  async create(sql: Sql, execution: NewExecution): Promise<ExecutionRow> {
-    return this.insert(sql, { ...execution, id: randomUUID(), createdAt: new Date().toISOString() });
+  async create(sql: Sql, now: Date, execution: NewExecution): Promise<ExecutionRow> {
+    return this.insert(sql, { ...execution, id: randomUUID(), createdAt: now.toISOString() });
   }
 
   async insert(sql: Sql, e: SeededExecution): Promise<ExecutionRow> {

@@ -1,8 +1,9 @@
 import { asHandlerTable, type ApiModule } from "../../http/apiModule.js";
-import { readDevKeys } from "../../fixtures.js";
 import type { ApiDeps } from "../apiDeps.js";
+import { provisionWexaAccount } from "./accountProvisioning.js";
 import { describeWexaValidation, wexaErrorBody } from "./errors.js";
 import { advanceExecutions } from "./executionClock.js";
+import { executionScenarios } from "./executionScenarios.js";
 import { ExecutionStore } from "./executionStore.js";
 import { wexaHandlers } from "./handlers.js";
 import { seedWexa } from "./seed.js";
@@ -20,9 +21,11 @@ export function createWexaApi(deps: ApiDeps): ApiModule {
     describeAuthFailure: (failure) => (failure === "missing" ? "Missing x-api-key header" : "Invalid API key"),
     // Not the execution reads: they bring a due execution up to date as they read it.
     cacheableReads: ["listProjectConnectors", "getConnector", "listTriggerActions"],
-    devKeys: readDevKeys("wexa"),
+    devKeys: deps.fixtures.devKeys("wexa"),
     tables: ["wexa_executions", "wexa_connectors", "wexa_agentflows", "wexa_projects"],
-    seed: (sql) => seedWexa(sql, store, executions),
+    seed: (sql) => seedWexa(sql, deps.fixtures, store, executions),
     advance: (now) => advanceExecutions(deps.database, executions, now),
+    provisionAccount: (sql, accountId) => provisionWexaAccount(sql, store, accountId),
+    scenario: executionScenarios(deps.database, executions, deps.clock, deps.config.simulationStepMs),
   };
 }

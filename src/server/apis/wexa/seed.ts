@@ -1,5 +1,5 @@
 import type { Sql } from "../../db/database.js";
-import { readFixture } from "../../fixtures.js";
+import type { Fixtures } from "../../fixtures.js";
 import type { ExecutionStatus } from "./executionLifecycle.js";
 import type { ExecutionStore } from "./executionStore.js";
 import type { ConnectorStatus, WexaStore } from "./store.js";
@@ -41,12 +41,12 @@ type ExecutionFixture = {
 };
 
 /** fixtures/wexa: two accounts' projects, agentflows, connectors (credentials into the vault) and past executions. */
-export async function seedWexa(sql: Sql, store: WexaStore, executions: ExecutionStore): Promise<void> {
-  for (const project of readFixture<ProjectFixture[]>("wexa", "projects")) await store.createProject(sql, project);
-  for (const flow of readFixture<AgentflowFixture[]>("wexa", "agentflows")) {
+export async function seedWexa(sql: Sql, fixtures: Fixtures, store: WexaStore, executions: ExecutionStore): Promise<void> {
+  for (const project of fixtures.read<ProjectFixture[]>("wexa", "projects")) await store.createProject(sql, project);
+  for (const flow of fixtures.read<AgentflowFixture[]>("wexa", "agentflows")) {
     await store.createAgentflow(sql, { id: flow.id, accountId: flow.accountId, projectId: flow.projectID, name: flow.name });
   }
-  for (const c of readFixture<ConnectorFixture[]>("wexa", "connectors")) {
+  for (const c of fixtures.read<ConnectorFixture[]>("wexa", "connectors")) {
     const { auth, ...config } = c.data_loader_config ?? { auth: undefined };
     await store.createConnector(sql, {
       id: c._id,
@@ -62,7 +62,7 @@ export async function seedWexa(sql: Sql, store: WexaStore, executions: Execution
       updatedAt: c.updated_at,
     });
   }
-  for (const e of readFixture<ExecutionFixture[]>("wexa", "executions")) {
+  for (const e of fixtures.read<ExecutionFixture[]>("wexa", "executions")) {
     await executions.insert(sql, {
       id: e.execution_id,
       accountId: e.accountId,
