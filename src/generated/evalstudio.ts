@@ -524,22 +524,58 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
+        /** @description The path exists but has no operation for this method (RFC 9110 §15.5.6); `Allow` lists the methods it has ([ours]; Prism's mock answers 405 too). */
+        MethodNotAllowed: {
+            headers: {
+                Allow: components["headers"]["Allow"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The request body is larger than the server accepts (RFC 9110 §15.5.14; the reference server's limit is BODY_LIMIT) ([ours]). */
+        PayloadTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The request body's `Content-Encoding` or charset is not one the server reads (RFC 9110 §15.5.16) ([ours]). */
+        UnsupportedMediaType: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
     };
     parameters: {
         /**
          * @description The project's id. An unknown id is a 404 ([ours]; the vendor's server answers 500). The
          *     vendor's server also accepts a unique prefix of 8 or more characters; this contract takes
          *     the full UUID only ([ours]), and answers 404 for any other value.
+         * @example a1b2c3d4-e5f6-7890-abcd-ef1234567890
          */
         ProjectId: string;
         /**
          * @description The connector's id. A connector of another project, or a value that is not a UUID, is a
          *     404 here ([ours]).
+         * @example 987fcdeb-51a2-3bc4-d567-890123456789
          */
         ConnectorId: string;
     };
     requestBodies: never;
-    headers: never;
+    headers: {
+        /**
+         * @description The methods this path answers (RFC 9110 §10.2.1), e.g. `GET, HEAD, POST`.
+         * @example GET, HEAD, POST
+         */
+        Allow: string;
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -562,7 +598,10 @@ export interface operations {
                     "application/json": components["schemas"]["Project"][];
                 };
             };
-            "4XX": components["responses"]["ClientError"];
+            400: components["responses"]["ClientError"];
+            405: components["responses"]["MethodNotAllowed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     createProject: {
@@ -597,6 +636,9 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            405: components["responses"]["MethodNotAllowed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     deleteProject: {
@@ -608,6 +650,7 @@ export interface operations {
                  * @description The project's id. An unknown id is a 404 ([ours]; the vendor's server answers 500). The
                  *     vendor's server also accepts a unique prefix of 8 or more characters; this contract takes
                  *     the full UUID only ([ours]), and answers 404 for any other value.
+                 * @example a1b2c3d4-e5f6-7890-abcd-ef1234567890
                  */
                 projectId: components["parameters"]["ProjectId"];
             };
@@ -634,6 +677,9 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            405: components["responses"]["MethodNotAllowed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     getStatus: {
@@ -654,7 +700,10 @@ export interface operations {
                     "application/json": components["schemas"]["Status"];
                 };
             };
-            "4XX": components["responses"]["ClientError"];
+            400: components["responses"]["ClientError"];
+            405: components["responses"]["MethodNotAllowed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     listConnectors: {
@@ -666,6 +715,7 @@ export interface operations {
                  * @description The project's id. An unknown id is a 404 ([ours]; the vendor's server answers 500). The
                  *     vendor's server also accepts a unique prefix of 8 or more characters; this contract takes
                  *     the full UUID only ([ours]), and answers 404 for any other value.
+                 * @example a1b2c3d4-e5f6-7890-abcd-ef1234567890
                  */
                 projectId: components["parameters"]["ProjectId"];
             };
@@ -683,6 +733,9 @@ export interface operations {
                 };
             };
             404: components["responses"]["ProjectNotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     createConnector: {
@@ -694,8 +747,9 @@ export interface operations {
                  * @description The project's id. An unknown id is a 404 ([ours]; the vendor's server answers 500). The
                  *     vendor's server also accepts a unique prefix of 8 or more characters; this contract takes
                  *     the full UUID only ([ours]), and answers 404 for any other value.
+                 * @example a1b2c3d4-e5f6-7890-abcd-ef1234567890
                  */
-                projectId: components["parameters"]["ProjectId"];
+                projectId: string;
             };
             cookie?: never;
         };
@@ -729,7 +783,10 @@ export interface operations {
                 };
             };
             404: components["responses"]["ProjectNotFound"];
+            405: components["responses"]["MethodNotAllowed"];
             409: components["responses"]["ConnectorNameTaken"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     listConnectorTypes: {
@@ -741,6 +798,7 @@ export interface operations {
                  * @description The project's id. An unknown id is a 404 ([ours]; the vendor's server answers 500). The
                  *     vendor's server also accepts a unique prefix of 8 or more characters; this contract takes
                  *     the full UUID only ([ours]), and answers 404 for any other value.
+                 * @example a1b2c3d4-e5f6-7890-abcd-ef1234567890
                  */
                 projectId: components["parameters"]["ProjectId"];
             };
@@ -758,6 +816,9 @@ export interface operations {
                 };
             };
             404: components["responses"]["ProjectNotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     getConnector: {
@@ -769,11 +830,13 @@ export interface operations {
                  * @description The project's id. An unknown id is a 404 ([ours]; the vendor's server answers 500). The
                  *     vendor's server also accepts a unique prefix of 8 or more characters; this contract takes
                  *     the full UUID only ([ours]), and answers 404 for any other value.
+                 * @example a1b2c3d4-e5f6-7890-abcd-ef1234567890
                  */
                 projectId: components["parameters"]["ProjectId"];
                 /**
                  * @description The connector's id. A connector of another project, or a value that is not a UUID, is a
                  *     404 here ([ours]).
+                 * @example 987fcdeb-51a2-3bc4-d567-890123456789
                  */
                 id: components["parameters"]["ConnectorId"];
             };
@@ -791,6 +854,9 @@ export interface operations {
                 };
             };
             404: components["responses"]["ConnectorNotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     updateConnector: {
@@ -802,13 +868,15 @@ export interface operations {
                  * @description The project's id. An unknown id is a 404 ([ours]; the vendor's server answers 500). The
                  *     vendor's server also accepts a unique prefix of 8 or more characters; this contract takes
                  *     the full UUID only ([ours]), and answers 404 for any other value.
+                 * @example a1b2c3d4-e5f6-7890-abcd-ef1234567890
                  */
-                projectId: components["parameters"]["ProjectId"];
+                projectId: string;
                 /**
                  * @description The connector's id. A connector of another project, or a value that is not a UUID, is a
                  *     404 here ([ours]).
+                 * @example 987fcdeb-51a2-3bc4-d567-890123456789
                  */
-                id: components["parameters"]["ConnectorId"];
+                id: string;
             };
             cookie?: never;
         };
@@ -842,7 +910,10 @@ export interface operations {
                 };
             };
             404: components["responses"]["ConnectorNotFound"];
+            405: components["responses"]["MethodNotAllowed"];
             409: components["responses"]["ConnectorNameTaken"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     deleteConnector: {
@@ -854,11 +925,13 @@ export interface operations {
                  * @description The project's id. An unknown id is a 404 ([ours]; the vendor's server answers 500). The
                  *     vendor's server also accepts a unique prefix of 8 or more characters; this contract takes
                  *     the full UUID only ([ours]), and answers 404 for any other value.
+                 * @example a1b2c3d4-e5f6-7890-abcd-ef1234567890
                  */
                 projectId: components["parameters"]["ProjectId"];
                 /**
                  * @description The connector's id. A connector of another project, or a value that is not a UUID, is a
                  *     404 here ([ours]).
+                 * @example 987fcdeb-51a2-3bc4-d567-890123456789
                  */
                 id: components["parameters"]["ConnectorId"];
             };
@@ -874,6 +947,9 @@ export interface operations {
                 content?: never;
             };
             404: components["responses"]["ConnectorNotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     testConnector: {
@@ -885,11 +961,13 @@ export interface operations {
                  * @description The project's id. An unknown id is a 404 ([ours]; the vendor's server answers 500). The
                  *     vendor's server also accepts a unique prefix of 8 or more characters; this contract takes
                  *     the full UUID only ([ours]), and answers 404 for any other value.
+                 * @example a1b2c3d4-e5f6-7890-abcd-ef1234567890
                  */
                 projectId: components["parameters"]["ProjectId"];
                 /**
                  * @description The connector's id. A connector of another project, or a value that is not a UUID, is a
                  *     404 here ([ours]).
+                 * @example 987fcdeb-51a2-3bc4-d567-890123456789
                  */
                 id: components["parameters"]["ConnectorId"];
             };
@@ -907,6 +985,9 @@ export interface operations {
                 };
             };
             404: components["responses"]["ConnectorNotFoundInferred"];
+            405: components["responses"]["MethodNotAllowed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     invokeConnector: {
@@ -918,13 +999,15 @@ export interface operations {
                  * @description The project's id. An unknown id is a 404 ([ours]; the vendor's server answers 500). The
                  *     vendor's server also accepts a unique prefix of 8 or more characters; this contract takes
                  *     the full UUID only ([ours]), and answers 404 for any other value.
+                 * @example a1b2c3d4-e5f6-7890-abcd-ef1234567890
                  */
-                projectId: components["parameters"]["ProjectId"];
+                projectId: string;
                 /**
                  * @description The connector's id. A connector of another project, or a value that is not a UUID, is a
                  *     404 here ([ours]).
+                 * @example 987fcdeb-51a2-3bc4-d567-890123456789
                  */
-                id: components["parameters"]["ConnectorId"];
+                id: string;
             };
             cookie?: never;
         };
@@ -957,6 +1040,9 @@ export interface operations {
                 };
             };
             404: components["responses"]["ConnectorNotFoundInferred"];
+            405: components["responses"]["MethodNotAllowed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
         };
     };
 }

@@ -427,6 +427,10 @@ export interface components {
             unique?: boolean;
             /** @description The validation rule kind, e.g. `strict` or `link`. */
             desiredRule?: string;
+            /** @description Present on a `strict` column: `options` lists the only values the column accepts (e.g. Contacts → Status: Open, Closed, Pending). The agent maps source values onto them. */
+            strictRule?: {
+                options?: string[];
+            };
         };
         TemplateList: {
             templates: components["schemas"]["Template"][];
@@ -748,6 +752,34 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
+        /** @description The path exists but has no operation for this method (RFC 9110 §15.5.6); `Allow` lists the methods it has ([ours]; Prism's mock answers 405 too). */
+        MethodNotAllowed: {
+            headers: {
+                Allow: components["headers"]["Allow"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The request body is larger than the server accepts (RFC 9110 §15.5.14; the reference server's limit is BODY_LIMIT) ([ours]). */
+        PayloadTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The request body's `Content-Encoding` or charset is not one the server reads (RFC 9110 §15.5.16) ([ours]). */
+        UnsupportedMediaType: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
     };
     parameters: {
         /**
@@ -773,11 +805,18 @@ export interface components {
         /**
          * @description The profile whose connection to address; omitted, the request's default profile. The
          *     literal `workbook` addresses the workbook-bound connection (the one saved with `profile_id: null`).
+         * @example workbook
          */
         ProfileIdQuery: string;
     };
     requestBodies: never;
-    headers: never;
+    headers: {
+        /**
+         * @description The methods this path answers (RFC 9110 §10.2.1), e.g. `GET, HEAD, POST`.
+         * @example GET, HEAD, POST
+         */
+        Allow: string;
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -835,6 +874,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            405: components["responses"]["MethodNotAllowed"];
             /** @description `external_id` is already used by another migration of the account (with a different source). */
             409: {
                 headers: {
@@ -844,6 +884,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
         };
@@ -867,6 +909,9 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            405: components["responses"]["MethodNotAllowed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
         };
@@ -890,6 +935,9 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            405: components["responses"]["MethodNotAllowed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
         };
@@ -928,6 +976,9 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            405: components["responses"]["MethodNotAllowed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
         };
@@ -943,6 +994,7 @@ export interface operations {
                 /**
                  * @description The profile whose connection to address; omitted, the request's default profile. The
                  *     literal `workbook` addresses the workbook-bound connection (the one saved with `profile_id: null`).
+                 * @example workbook
                  */
                 profile_id?: components["parameters"]["ProfileIdQuery"];
             };
@@ -977,6 +1029,9 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            405: components["responses"]["MethodNotAllowed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
         };
@@ -1028,6 +1083,9 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            405: components["responses"]["MethodNotAllowed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
         };
@@ -1043,6 +1101,7 @@ export interface operations {
                 /**
                  * @description The profile whose connection to address; omitted, the request's default profile. The
                  *     literal `workbook` addresses the workbook-bound connection (the one saved with `profile_id: null`).
+                 * @example workbook
                  */
                 profile_id?: components["parameters"]["ProfileIdQuery"];
             };
@@ -1077,6 +1136,9 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            405: components["responses"]["MethodNotAllowed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
         };
@@ -1132,6 +1194,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            405: components["responses"]["MethodNotAllowed"];
             /**
              * @description A run is already in flight for this migration (the body carries its `run_id`), or
              *     `update`/`clarify`/`execute` was asked with no current preview.
@@ -1144,6 +1207,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
         };
@@ -1179,6 +1244,9 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
         };
@@ -1227,6 +1295,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
             /** @description The run is already in a terminal state (`awaiting_approval`, `completed`, `failed`, `canceled`). */
             409: {
                 headers: {
@@ -1236,6 +1305,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
         };
@@ -1284,6 +1355,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
             /** @description The run is not blocked for credentials, or `connection_id` does not match the run's credential request. */
             409: {
                 headers: {
@@ -1293,6 +1365,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
         };
@@ -1341,6 +1415,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
             /**
              * @description The run is not blocked on a question. In particular a run blocked for credentials
              *     answers 409, so that secrets never land in the agent thread.
@@ -1353,6 +1428,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
         };
