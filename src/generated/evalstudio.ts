@@ -534,7 +534,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description The request body is larger than the server accepts (RFC 9110 §15.5.14; the reference server's limit is BODY_LIMIT) ([ours]). */
+        /** @description The request body is larger than the server accepts (RFC 9110 §15.5.14; the reference server's limit is BODY_LIMIT_BYTES) ([ours]). */
         PayloadTooLarge: {
             headers: {
                 [name: string]: unknown;
@@ -744,10 +744,10 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description The project's id. An unknown id is a 404 ([ours]; the vendor's server answers 500). The
-                 *     vendor's server also accepts a unique prefix of 8 or more characters; this contract takes
-                 *     the full UUID only ([ours]), and answers 404 for any other value.
-                 * @example a1b2c3d4-e5f6-7890-abcd-ef1234567890
+                 * @description The project's id (a UUID; an unknown id is a 404, [ours]: the vendor's server answers 500).
+                 *     The example names the second seeded project, which has no connector called "LangGraph Dev"
+                 *     yet, so the docs' create example succeeds against `npm start`.
+                 * @example 0b5e6f2a-3c4d-4e5f-8a9b-1c2d3e4f5a6b
                  */
                 projectId: string;
             };

@@ -53,7 +53,7 @@ export interface paths {
                  * @description Agent Handler ID of the Tool Pack. An id that is not a uuid, or that belongs to another key or environment, is a 404.
                  * @example 134e0111-0f67-44f6-98f0-597000290bb3
                  */
-                id: components["parameters"]["ToolPackIdAsId"];
+                id: string;
             };
             cookie?: never;
         };
@@ -105,7 +105,7 @@ export interface paths {
                  * @description Agent Handler ID of the Tool Pack (the vendor names this parameter `id` on `/tool-packs/{id}/` and `tool_pack_id` below it). An id that is not a uuid, or that belongs to another key or environment, is a 404.
                  * @example 5b0e8a51-2f7c-4d8e-9a61-0c3f4b7d2e19
                  */
-                tool_pack_id: components["parameters"]["ToolPackId"];
+                tool_pack_id: string;
             };
             cookie?: never;
         };
@@ -594,7 +594,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description The request body is larger than the server accepts (RFC 9110 §15.5.14; the reference server's limit is BODY_LIMIT) ([ours]). */
+        /** @description The request body is larger than the server accepts (RFC 9110 §15.5.14; the reference server's limit is BODY_LIMIT_BYTES) ([ours]). */
         PayloadTooLarge: {
             headers: {
                 [name: string]: unknown;
@@ -615,11 +615,6 @@ export interface components {
     };
     parameters: {
         /**
-         * @description Agent Handler ID of the Tool Pack. An id that is not a uuid, or that belongs to another key or environment, is a 404.
-         * @example 134e0111-0f67-44f6-98f0-597000290bb3
-         */
-        ToolPackIdAsId: string;
-        /**
          * @description Agent Handler ID of the Tool Pack (the vendor names this parameter `id` on `/tool-packs/{id}/` and `tool_pack_id` below it). An id that is not a uuid, or that belongs to another key or environment, is a 404.
          * @example 5b0e8a51-2f7c-4d8e-9a61-0c3f4b7d2e19
          */
@@ -631,7 +626,7 @@ export interface components {
         ConnectorSlug: string;
         /**
          * @description A page number within the paginated result set. Defaults to 1 [ours]. Not an integer or below 1 is a 400; a page after the last one is a 404 [ours].
-         * @example 2
+         * @example 1
          */
         Page: number;
         /**
@@ -657,7 +652,7 @@ export interface operations {
             query?: {
                 /**
                  * @description A page number within the paginated result set. Defaults to 1 [ours]. Not an integer or below 1 is a 400; a page after the last one is a 404 [ours].
-                 * @example 2
+                 * @example 1
                  */
                 page?: components["parameters"]["Page"];
                 /**
@@ -730,7 +725,7 @@ export interface operations {
                  * @description Agent Handler ID of the Tool Pack. An id that is not a uuid, or that belongs to another key or environment, is a 404.
                  * @example 134e0111-0f67-44f6-98f0-597000290bb3
                  */
-                id: components["parameters"]["ToolPackIdAsId"];
+                id: string;
             };
             cookie?: never;
         };
@@ -762,7 +757,7 @@ export interface operations {
                  * @description Agent Handler ID of the Tool Pack. An id that is not a uuid, or that belongs to another key or environment, is a 404.
                  * @example 134e0111-0f67-44f6-98f0-597000290bb3
                  */
-                id: components["parameters"]["ToolPackIdAsId"];
+                id: string;
             };
             cookie?: never;
         };
@@ -786,7 +781,7 @@ export interface operations {
                  * @description Agent Handler ID of the Tool Pack. An id that is not a uuid, or that belongs to another key or environment, is a 404.
                  * @example 134e0111-0f67-44f6-98f0-597000290bb3
                  */
-                id: components["parameters"]["ToolPackIdAsId"];
+                id: string;
             };
             cookie?: never;
         };
@@ -824,7 +819,7 @@ export interface operations {
                  * @description Agent Handler ID of the Tool Pack (the vendor names this parameter `id` on `/tool-packs/{id}/` and `tool_pack_id` below it). An id that is not a uuid, or that belongs to another key or environment, is a 404.
                  * @example 5b0e8a51-2f7c-4d8e-9a61-0c3f4b7d2e19
                  */
-                tool_pack_id: components["parameters"]["ToolPackId"];
+                tool_pack_id: string;
             };
             cookie?: never;
         };
@@ -856,7 +851,7 @@ export interface operations {
                  * @description Agent Handler ID of the Tool Pack (the vendor names this parameter `id` on `/tool-packs/{id}/` and `tool_pack_id` below it). An id that is not a uuid, or that belongs to another key or environment, is a 404.
                  * @example 5b0e8a51-2f7c-4d8e-9a61-0c3f4b7d2e19
                  */
-                tool_pack_id: components["parameters"]["ToolPackId"];
+                tool_pack_id: string;
             };
             cookie?: never;
         };
@@ -894,7 +889,7 @@ export interface operations {
                  * @description Agent Handler ID of the Tool Pack (the vendor names this parameter `id` on `/tool-packs/{id}/` and `tool_pack_id` below it). An id that is not a uuid, or that belongs to another key or environment, is a 404.
                  * @example 5b0e8a51-2f7c-4d8e-9a61-0c3f4b7d2e19
                  */
-                tool_pack_id: components["parameters"]["ToolPackId"];
+                tool_pack_id: string;
             };
             cookie?: never;
         };
@@ -957,7 +952,7 @@ export interface operations {
             query?: {
                 /**
                  * @description A page number within the paginated result set. Defaults to 1 [ours]. Not an integer or below 1 is a 400; a page after the last one is a 404 [ours].
-                 * @example 2
+                 * @example 1
                  */
                 page?: components["parameters"]["Page"];
                 /**

@@ -111,9 +111,9 @@ export interface paths {
             path: {
                 /**
                  * @description The migration's id, from creating a migration. Another account's migration, or an id that is not a UUID, is a 404.
-                 * @example c0a8012e-4f1b-4d3a-9b2c-7e6f5a4b3c2d
+                 * @example 0b6f3a52-7c1e-4d8a-9e2f-5a4b3c2d1e0f
                  */
-                migration_id: components["parameters"]["MigrationId"];
+                migration_id: string;
             };
             cookie?: never;
         };
@@ -164,9 +164,9 @@ export interface paths {
             path: {
                 /**
                  * @description The migration's id, from creating a migration. Another account's migration, or an id that is not a UUID, is a 404.
-                 * @example c0a8012e-4f1b-4d3a-9b2c-7e6f5a4b3c2d
+                 * @example 0b6f3a52-7c1e-4d8a-9e2f-5a4b3c2d1e0f
                  */
-                migration_id: components["parameters"]["MigrationId"];
+                migration_id: string;
             };
             cookie?: never;
         };
@@ -207,14 +207,14 @@ export interface paths {
             path: {
                 /**
                  * @description The migration's id, from creating a migration. Another account's migration, or an id that is not a UUID, is a 404.
-                 * @example c0a8012e-4f1b-4d3a-9b2c-7e6f5a4b3c2d
+                 * @example 0b6f3a52-7c1e-4d8a-9e2f-5a4b3c2d1e0f
                  */
-                migration_id: components["parameters"]["MigrationId"];
+                migration_id: string;
                 /**
                  * @description The run's id, from starting a run. A run of another migration or account is a 404.
                  * @example d4c3b2a1-9f8e-47d6-b5a4-c3d2e1f0a9b8
                  */
-                run_id: components["parameters"]["RunId"];
+                run_id: string;
             };
             cookie?: never;
         };
@@ -254,14 +254,14 @@ export interface paths {
             path: {
                 /**
                  * @description The migration's id, from creating a migration. Another account's migration, or an id that is not a UUID, is a 404.
-                 * @example c0a8012e-4f1b-4d3a-9b2c-7e6f5a4b3c2d
+                 * @example 0b6f3a52-7c1e-4d8a-9e2f-5a4b3c2d1e0f
                  */
-                migration_id: components["parameters"]["MigrationId"];
+                migration_id: string;
                 /**
                  * @description The run's id, from starting a run. A run of another migration or account is a 404.
                  * @example d4c3b2a1-9f8e-47d6-b5a4-c3d2e1f0a9b8
                  */
-                run_id: components["parameters"]["RunId"];
+                run_id: string;
             };
             cookie?: never;
         };
@@ -294,14 +294,14 @@ export interface paths {
             path: {
                 /**
                  * @description The migration's id, from creating a migration. Another account's migration, or an id that is not a UUID, is a 404.
-                 * @example c0a8012e-4f1b-4d3a-9b2c-7e6f5a4b3c2d
+                 * @example 0b6f3a52-7c1e-4d8a-9e2f-5a4b3c2d1e0f
                  */
-                migration_id: components["parameters"]["MigrationId"];
+                migration_id: string;
                 /**
                  * @description The run's id, from starting a run. A run of another migration or account is a 404.
                  * @example d4c3b2a1-9f8e-47d6-b5a4-c3d2e1f0a9b8
                  */
-                run_id: components["parameters"]["RunId"];
+                run_id: string;
             };
             cookie?: never;
         };
@@ -762,7 +762,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description The request body is larger than the server accepts (RFC 9110 §15.5.14; the reference server's limit is BODY_LIMIT) ([ours]). */
+        /** @description The request body is larger than the server accepts (RFC 9110 §15.5.14; the reference server's limit is BODY_LIMIT_BYTES) ([ours]). */
         PayloadTooLarge: {
             headers: {
                 [name: string]: unknown;
@@ -783,16 +783,6 @@ export interface components {
     };
     parameters: {
         /**
-         * @description The migration's id, from creating a migration. Another account's migration, or an id that is not a UUID, is a 404.
-         * @example c0a8012e-4f1b-4d3a-9b2c-7e6f5a4b3c2d
-         */
-        MigrationId: string;
-        /**
-         * @description The run's id, from starting a run. A run of another migration or account is a 404.
-         * @example d4c3b2a1-9f8e-47d6-b5a4-c3d2e1f0a9b8
-         */
-        RunId: string;
-        /**
          * @description The template's slug (e.g. `contacts`), as listed by list templates.
          * @example contacts
          */
@@ -805,7 +795,6 @@ export interface components {
         /**
          * @description The profile whose connection to address; omitted, the request's default profile. The
          *     literal `workbook` addresses the workbook-bound connection (the one saved with `profile_id: null`).
-         * @example workbook
          */
         ProfileIdQuery: string;
     };
@@ -994,7 +983,6 @@ export interface operations {
                 /**
                  * @description The profile whose connection to address; omitted, the request's default profile. The
                  *     literal `workbook` addresses the workbook-bound connection (the one saved with `profile_id: null`).
-                 * @example workbook
                  */
                 profile_id?: components["parameters"]["ProfileIdQuery"];
             };
@@ -1002,9 +990,9 @@ export interface operations {
             path: {
                 /**
                  * @description The migration's id, from creating a migration. Another account's migration, or an id that is not a UUID, is a 404.
-                 * @example c0a8012e-4f1b-4d3a-9b2c-7e6f5a4b3c2d
+                 * @example 0b6f3a52-7c1e-4d8a-9e2f-5a4b3c2d1e0f
                  */
-                migration_id: components["parameters"]["MigrationId"];
+                migration_id: string;
             };
             cookie?: never;
         };
@@ -1043,9 +1031,9 @@ export interface operations {
             path: {
                 /**
                  * @description The migration's id, from creating a migration. Another account's migration, or an id that is not a UUID, is a 404.
-                 * @example c0a8012e-4f1b-4d3a-9b2c-7e6f5a4b3c2d
+                 * @example 0b6f3a52-7c1e-4d8a-9e2f-5a4b3c2d1e0f
                  */
-                migration_id: components["parameters"]["MigrationId"];
+                migration_id: string;
             };
             cookie?: never;
         };
@@ -1101,7 +1089,6 @@ export interface operations {
                 /**
                  * @description The profile whose connection to address; omitted, the request's default profile. The
                  *     literal `workbook` addresses the workbook-bound connection (the one saved with `profile_id: null`).
-                 * @example workbook
                  */
                 profile_id?: components["parameters"]["ProfileIdQuery"];
             };
@@ -1109,9 +1096,9 @@ export interface operations {
             path: {
                 /**
                  * @description The migration's id, from creating a migration. Another account's migration, or an id that is not a UUID, is a 404.
-                 * @example c0a8012e-4f1b-4d3a-9b2c-7e6f5a4b3c2d
+                 * @example 0b6f3a52-7c1e-4d8a-9e2f-5a4b3c2d1e0f
                  */
-                migration_id: components["parameters"]["MigrationId"];
+                migration_id: string;
             };
             cookie?: never;
         };
@@ -1150,9 +1137,9 @@ export interface operations {
             path: {
                 /**
                  * @description The migration's id, from creating a migration. Another account's migration, or an id that is not a UUID, is a 404.
-                 * @example c0a8012e-4f1b-4d3a-9b2c-7e6f5a4b3c2d
+                 * @example 0b6f3a52-7c1e-4d8a-9e2f-5a4b3c2d1e0f
                  */
-                migration_id: components["parameters"]["MigrationId"];
+                migration_id: string;
             };
             cookie?: never;
         };
@@ -1220,14 +1207,14 @@ export interface operations {
             path: {
                 /**
                  * @description The migration's id, from creating a migration. Another account's migration, or an id that is not a UUID, is a 404.
-                 * @example c0a8012e-4f1b-4d3a-9b2c-7e6f5a4b3c2d
+                 * @example 0b6f3a52-7c1e-4d8a-9e2f-5a4b3c2d1e0f
                  */
-                migration_id: components["parameters"]["MigrationId"];
+                migration_id: string;
                 /**
                  * @description The run's id, from starting a run. A run of another migration or account is a 404.
                  * @example d4c3b2a1-9f8e-47d6-b5a4-c3d2e1f0a9b8
                  */
-                run_id: components["parameters"]["RunId"];
+                run_id: string;
             };
             cookie?: never;
         };
@@ -1258,14 +1245,14 @@ export interface operations {
             path: {
                 /**
                  * @description The migration's id, from creating a migration. Another account's migration, or an id that is not a UUID, is a 404.
-                 * @example c0a8012e-4f1b-4d3a-9b2c-7e6f5a4b3c2d
+                 * @example 0b6f3a52-7c1e-4d8a-9e2f-5a4b3c2d1e0f
                  */
-                migration_id: components["parameters"]["MigrationId"];
+                migration_id: string;
                 /**
                  * @description The run's id, from starting a run. A run of another migration or account is a 404.
                  * @example d4c3b2a1-9f8e-47d6-b5a4-c3d2e1f0a9b8
                  */
-                run_id: components["parameters"]["RunId"];
+                run_id: string;
             };
             cookie?: never;
         };
@@ -1318,14 +1305,14 @@ export interface operations {
             path: {
                 /**
                  * @description The migration's id, from creating a migration. Another account's migration, or an id that is not a UUID, is a 404.
-                 * @example c0a8012e-4f1b-4d3a-9b2c-7e6f5a4b3c2d
+                 * @example 0b6f3a52-7c1e-4d8a-9e2f-5a4b3c2d1e0f
                  */
-                migration_id: components["parameters"]["MigrationId"];
+                migration_id: string;
                 /**
                  * @description The run's id, from starting a run. A run of another migration or account is a 404.
                  * @example d4c3b2a1-9f8e-47d6-b5a4-c3d2e1f0a9b8
                  */
-                run_id: components["parameters"]["RunId"];
+                run_id: string;
             };
             cookie?: never;
         };
@@ -1378,14 +1365,14 @@ export interface operations {
             path: {
                 /**
                  * @description The migration's id, from creating a migration. Another account's migration, or an id that is not a UUID, is a 404.
-                 * @example c0a8012e-4f1b-4d3a-9b2c-7e6f5a4b3c2d
+                 * @example 0b6f3a52-7c1e-4d8a-9e2f-5a4b3c2d1e0f
                  */
-                migration_id: components["parameters"]["MigrationId"];
+                migration_id: string;
                 /**
                  * @description The run's id, from starting a run. A run of another migration or account is a 404.
                  * @example d4c3b2a1-9f8e-47d6-b5a4-c3d2e1f0a9b8
                  */
-                run_id: components["parameters"]["RunId"];
+                run_id: string;
             };
             cookie?: never;
         };
