@@ -555,9 +555,8 @@ export interface components {
     };
     parameters: {
         /**
-         * @description The project's id. An unknown id is a 404 ([ours]; the vendor's server answers 500). The
-         *     vendor's server also accepts a unique prefix of 8 or more characters; this contract takes
-         *     the full UUID only ([ours]), and answers 404 for any other value.
+         * @description The project's id, the full UUID (as the vendor's API server takes it). An unknown id is
+         *     a 404 ([ours]; the vendor's server answers 500).
          * @example a1b2c3d4-e5f6-7890-abcd-ef1234567890
          */
         ProjectId: string;
@@ -647,9 +646,8 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description The project's id. An unknown id is a 404 ([ours]; the vendor's server answers 500). The
-                 *     vendor's server also accepts a unique prefix of 8 or more characters; this contract takes
-                 *     the full UUID only ([ours]), and answers 404 for any other value.
+                 * @description The project's id, the full UUID (as the vendor's API server takes it). An unknown id is
+                 *     a 404 ([ours]; the vendor's server answers 500).
                  * @example a1b2c3d4-e5f6-7890-abcd-ef1234567890
                  */
                 projectId: components["parameters"]["ProjectId"];
@@ -712,9 +710,8 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description The project's id. An unknown id is a 404 ([ours]; the vendor's server answers 500). The
-                 *     vendor's server also accepts a unique prefix of 8 or more characters; this contract takes
-                 *     the full UUID only ([ours]), and answers 404 for any other value.
+                 * @description The project's id, the full UUID (as the vendor's API server takes it). An unknown id is
+                 *     a 404 ([ours]; the vendor's server answers 500).
                  * @example a1b2c3d4-e5f6-7890-abcd-ef1234567890
                  */
                 projectId: components["parameters"]["ProjectId"];
@@ -795,9 +792,8 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description The project's id. An unknown id is a 404 ([ours]; the vendor's server answers 500). The
-                 *     vendor's server also accepts a unique prefix of 8 or more characters; this contract takes
-                 *     the full UUID only ([ours]), and answers 404 for any other value.
+                 * @description The project's id, the full UUID (as the vendor's API server takes it). An unknown id is
+                 *     a 404 ([ours]; the vendor's server answers 500).
                  * @example a1b2c3d4-e5f6-7890-abcd-ef1234567890
                  */
                 projectId: components["parameters"]["ProjectId"];
@@ -827,9 +823,8 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description The project's id. An unknown id is a 404 ([ours]; the vendor's server answers 500). The
-                 *     vendor's server also accepts a unique prefix of 8 or more characters; this contract takes
-                 *     the full UUID only ([ours]), and answers 404 for any other value.
+                 * @description The project's id, the full UUID (as the vendor's API server takes it). An unknown id is
+                 *     a 404 ([ours]; the vendor's server answers 500).
                  * @example a1b2c3d4-e5f6-7890-abcd-ef1234567890
                  */
                 projectId: components["parameters"]["ProjectId"];
@@ -865,9 +860,8 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description The project's id. An unknown id is a 404 ([ours]; the vendor's server answers 500). The
-                 *     vendor's server also accepts a unique prefix of 8 or more characters; this contract takes
-                 *     the full UUID only ([ours]), and answers 404 for any other value.
+                 * @description The project's id, the full UUID (as the vendor's API server takes it). An unknown id is
+                 *     a 404 ([ours]; the vendor's server answers 500).
                  * @example a1b2c3d4-e5f6-7890-abcd-ef1234567890
                  */
                 projectId: string;
@@ -899,7 +893,8 @@ export interface operations {
             /**
              * @description A value is invalid: an empty `name`, an unknown `type`, a `baseUrl` that is not an
              *     absolute URI, a `config` without `assistantId`, or an unknown field. The vendor
-             *     documents no 400 here; its server keeps the old value for an empty `name` ([ours]).
+             *     documents no 400 here, and its server stores an empty `name` as `""`; this contract
+             *     refuses it ([ours]: a connector without a name cannot be told apart in a list).
              */
             400: {
                 headers: {
@@ -922,9 +917,8 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description The project's id. An unknown id is a 404 ([ours]; the vendor's server answers 500). The
-                 *     vendor's server also accepts a unique prefix of 8 or more characters; this contract takes
-                 *     the full UUID only ([ours]), and answers 404 for any other value.
+                 * @description The project's id, the full UUID (as the vendor's API server takes it). An unknown id is
+                 *     a 404 ([ours]; the vendor's server answers 500).
                  * @example a1b2c3d4-e5f6-7890-abcd-ef1234567890
                  */
                 projectId: components["parameters"]["ProjectId"];
@@ -958,9 +952,8 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description The project's id. An unknown id is a 404 ([ours]; the vendor's server answers 500). The
-                 *     vendor's server also accepts a unique prefix of 8 or more characters; this contract takes
-                 *     the full UUID only ([ours]), and answers 404 for any other value.
+                 * @description The project's id, the full UUID (as the vendor's API server takes it). An unknown id is
+                 *     a 404 ([ours]; the vendor's server answers 500).
                  * @example a1b2c3d4-e5f6-7890-abcd-ef1234567890
                  */
                 projectId: components["parameters"]["ProjectId"];
@@ -996,9 +989,8 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description The project's id. An unknown id is a 404 ([ours]; the vendor's server answers 500). The
-                 *     vendor's server also accepts a unique prefix of 8 or more characters; this contract takes
-                 *     the full UUID only ([ours]), and answers 404 for any other value.
+                 * @description The project's id, the full UUID (as the vendor's API server takes it). An unknown id is
+                 *     a 404 ([ours]; the vendor's server answers 500).
                  * @example a1b2c3d4-e5f6-7890-abcd-ef1234567890
                  */
                 projectId: string;
