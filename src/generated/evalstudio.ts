@@ -524,22 +524,57 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
+        /** @description The path exists but has no operation for this method (RFC 9110 §15.5.6); `Allow` lists the methods it has ([ours]; Prism's mock answers 405 too). */
+        MethodNotAllowed: {
+            headers: {
+                Allow: components["headers"]["Allow"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The request body is larger than the server accepts (RFC 9110 §15.5.14; the reference server's limit is BODY_LIMIT_BYTES) ([ours]). */
+        PayloadTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The request body's `Content-Encoding` or charset is not one the server reads (RFC 9110 §15.5.16) ([ours]). */
+        UnsupportedMediaType: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
     };
     parameters: {
         /**
-         * @description The project's id. An unknown id is a 404 ([ours]; the vendor's server answers 500). The
-         *     vendor's server also accepts a unique prefix of 8 or more characters; this contract takes
-         *     the full UUID only ([ours]), and answers 404 for any other value.
+         * @description The project's id, the full UUID (as the vendor's API server takes it). An unknown id is
+         *     a 404 ([ours]; the vendor's server answers 500).
+         * @example a1b2c3d4-e5f6-7890-abcd-ef1234567890
          */
         ProjectId: string;
         /**
          * @description The connector's id. A connector of another project, or a value that is not a UUID, is a
          *     404 here ([ours]).
+         * @example 987fcdeb-51a2-3bc4-d567-890123456789
          */
         ConnectorId: string;
     };
     requestBodies: never;
-    headers: never;
+    headers: {
+        /**
+         * @description The methods this path answers (RFC 9110 §10.2.1), e.g. `GET, HEAD, POST`.
+         * @example GET, HEAD, POST
+         */
+        Allow: string;
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -562,7 +597,10 @@ export interface operations {
                     "application/json": components["schemas"]["Project"][];
                 };
             };
-            "4XX": components["responses"]["ClientError"];
+            400: components["responses"]["ClientError"];
+            405: components["responses"]["MethodNotAllowed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     createProject: {
@@ -597,6 +635,9 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            405: components["responses"]["MethodNotAllowed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     deleteProject: {
@@ -605,9 +646,9 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description The project's id. An unknown id is a 404 ([ours]; the vendor's server answers 500). The
-                 *     vendor's server also accepts a unique prefix of 8 or more characters; this contract takes
-                 *     the full UUID only ([ours]), and answers 404 for any other value.
+                 * @description The project's id, the full UUID (as the vendor's API server takes it). An unknown id is
+                 *     a 404 ([ours]; the vendor's server answers 500).
+                 * @example a1b2c3d4-e5f6-7890-abcd-ef1234567890
                  */
                 projectId: components["parameters"]["ProjectId"];
             };
@@ -634,6 +675,9 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            405: components["responses"]["MethodNotAllowed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     getStatus: {
@@ -654,7 +698,10 @@ export interface operations {
                     "application/json": components["schemas"]["Status"];
                 };
             };
-            "4XX": components["responses"]["ClientError"];
+            400: components["responses"]["ClientError"];
+            405: components["responses"]["MethodNotAllowed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     listConnectors: {
@@ -663,9 +710,9 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description The project's id. An unknown id is a 404 ([ours]; the vendor's server answers 500). The
-                 *     vendor's server also accepts a unique prefix of 8 or more characters; this contract takes
-                 *     the full UUID only ([ours]), and answers 404 for any other value.
+                 * @description The project's id, the full UUID (as the vendor's API server takes it). An unknown id is
+                 *     a 404 ([ours]; the vendor's server answers 500).
+                 * @example a1b2c3d4-e5f6-7890-abcd-ef1234567890
                  */
                 projectId: components["parameters"]["ProjectId"];
             };
@@ -683,6 +730,9 @@ export interface operations {
                 };
             };
             404: components["responses"]["ProjectNotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     createConnector: {
@@ -691,11 +741,12 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description The project's id. An unknown id is a 404 ([ours]; the vendor's server answers 500). The
-                 *     vendor's server also accepts a unique prefix of 8 or more characters; this contract takes
-                 *     the full UUID only ([ours]), and answers 404 for any other value.
+                 * @description The project's id (a UUID; an unknown id is a 404, [ours]: the vendor's server answers 500).
+                 *     The example names the second seeded project, which has no connector called "LangGraph Dev"
+                 *     yet, so the docs' create example succeeds against `npm start`.
+                 * @example 0b5e6f2a-3c4d-4e5f-8a9b-1c2d3e4f5a6b
                  */
-                projectId: components["parameters"]["ProjectId"];
+                projectId: string;
             };
             cookie?: never;
         };
@@ -729,7 +780,10 @@ export interface operations {
                 };
             };
             404: components["responses"]["ProjectNotFound"];
+            405: components["responses"]["MethodNotAllowed"];
             409: components["responses"]["ConnectorNameTaken"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     listConnectorTypes: {
@@ -738,9 +792,9 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description The project's id. An unknown id is a 404 ([ours]; the vendor's server answers 500). The
-                 *     vendor's server also accepts a unique prefix of 8 or more characters; this contract takes
-                 *     the full UUID only ([ours]), and answers 404 for any other value.
+                 * @description The project's id, the full UUID (as the vendor's API server takes it). An unknown id is
+                 *     a 404 ([ours]; the vendor's server answers 500).
+                 * @example a1b2c3d4-e5f6-7890-abcd-ef1234567890
                  */
                 projectId: components["parameters"]["ProjectId"];
             };
@@ -758,6 +812,9 @@ export interface operations {
                 };
             };
             404: components["responses"]["ProjectNotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     getConnector: {
@@ -766,14 +823,15 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description The project's id. An unknown id is a 404 ([ours]; the vendor's server answers 500). The
-                 *     vendor's server also accepts a unique prefix of 8 or more characters; this contract takes
-                 *     the full UUID only ([ours]), and answers 404 for any other value.
+                 * @description The project's id, the full UUID (as the vendor's API server takes it). An unknown id is
+                 *     a 404 ([ours]; the vendor's server answers 500).
+                 * @example a1b2c3d4-e5f6-7890-abcd-ef1234567890
                  */
                 projectId: components["parameters"]["ProjectId"];
                 /**
                  * @description The connector's id. A connector of another project, or a value that is not a UUID, is a
                  *     404 here ([ours]).
+                 * @example 987fcdeb-51a2-3bc4-d567-890123456789
                  */
                 id: components["parameters"]["ConnectorId"];
             };
@@ -791,6 +849,9 @@ export interface operations {
                 };
             };
             404: components["responses"]["ConnectorNotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     updateConnector: {
@@ -799,16 +860,17 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description The project's id. An unknown id is a 404 ([ours]; the vendor's server answers 500). The
-                 *     vendor's server also accepts a unique prefix of 8 or more characters; this contract takes
-                 *     the full UUID only ([ours]), and answers 404 for any other value.
+                 * @description The project's id, the full UUID (as the vendor's API server takes it). An unknown id is
+                 *     a 404 ([ours]; the vendor's server answers 500).
+                 * @example a1b2c3d4-e5f6-7890-abcd-ef1234567890
                  */
-                projectId: components["parameters"]["ProjectId"];
+                projectId: string;
                 /**
                  * @description The connector's id. A connector of another project, or a value that is not a UUID, is a
                  *     404 here ([ours]).
+                 * @example 987fcdeb-51a2-3bc4-d567-890123456789
                  */
-                id: components["parameters"]["ConnectorId"];
+                id: string;
             };
             cookie?: never;
         };
@@ -831,7 +893,8 @@ export interface operations {
             /**
              * @description A value is invalid: an empty `name`, an unknown `type`, a `baseUrl` that is not an
              *     absolute URI, a `config` without `assistantId`, or an unknown field. The vendor
-             *     documents no 400 here; its server keeps the old value for an empty `name` ([ours]).
+             *     documents no 400 here, and its server stores an empty `name` as `""`; this contract
+             *     refuses it ([ours]: a connector without a name cannot be told apart in a list).
              */
             400: {
                 headers: {
@@ -842,7 +905,10 @@ export interface operations {
                 };
             };
             404: components["responses"]["ConnectorNotFound"];
+            405: components["responses"]["MethodNotAllowed"];
             409: components["responses"]["ConnectorNameTaken"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     deleteConnector: {
@@ -851,14 +917,15 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description The project's id. An unknown id is a 404 ([ours]; the vendor's server answers 500). The
-                 *     vendor's server also accepts a unique prefix of 8 or more characters; this contract takes
-                 *     the full UUID only ([ours]), and answers 404 for any other value.
+                 * @description The project's id, the full UUID (as the vendor's API server takes it). An unknown id is
+                 *     a 404 ([ours]; the vendor's server answers 500).
+                 * @example a1b2c3d4-e5f6-7890-abcd-ef1234567890
                  */
                 projectId: components["parameters"]["ProjectId"];
                 /**
                  * @description The connector's id. A connector of another project, or a value that is not a UUID, is a
                  *     404 here ([ours]).
+                 * @example 987fcdeb-51a2-3bc4-d567-890123456789
                  */
                 id: components["parameters"]["ConnectorId"];
             };
@@ -874,6 +941,9 @@ export interface operations {
                 content?: never;
             };
             404: components["responses"]["ConnectorNotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     testConnector: {
@@ -882,14 +952,15 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description The project's id. An unknown id is a 404 ([ours]; the vendor's server answers 500). The
-                 *     vendor's server also accepts a unique prefix of 8 or more characters; this contract takes
-                 *     the full UUID only ([ours]), and answers 404 for any other value.
+                 * @description The project's id, the full UUID (as the vendor's API server takes it). An unknown id is
+                 *     a 404 ([ours]; the vendor's server answers 500).
+                 * @example a1b2c3d4-e5f6-7890-abcd-ef1234567890
                  */
                 projectId: components["parameters"]["ProjectId"];
                 /**
                  * @description The connector's id. A connector of another project, or a value that is not a UUID, is a
                  *     404 here ([ours]).
+                 * @example 987fcdeb-51a2-3bc4-d567-890123456789
                  */
                 id: components["parameters"]["ConnectorId"];
             };
@@ -907,6 +978,9 @@ export interface operations {
                 };
             };
             404: components["responses"]["ConnectorNotFoundInferred"];
+            405: components["responses"]["MethodNotAllowed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     invokeConnector: {
@@ -915,16 +989,17 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description The project's id. An unknown id is a 404 ([ours]; the vendor's server answers 500). The
-                 *     vendor's server also accepts a unique prefix of 8 or more characters; this contract takes
-                 *     the full UUID only ([ours]), and answers 404 for any other value.
+                 * @description The project's id, the full UUID (as the vendor's API server takes it). An unknown id is
+                 *     a 404 ([ours]; the vendor's server answers 500).
+                 * @example a1b2c3d4-e5f6-7890-abcd-ef1234567890
                  */
-                projectId: components["parameters"]["ProjectId"];
+                projectId: string;
                 /**
                  * @description The connector's id. A connector of another project, or a value that is not a UUID, is a
                  *     404 here ([ours]).
+                 * @example 987fcdeb-51a2-3bc4-d567-890123456789
                  */
-                id: components["parameters"]["ConnectorId"];
+                id: string;
             };
             cookie?: never;
         };
@@ -957,6 +1032,9 @@ export interface operations {
                 };
             };
             404: components["responses"]["ConnectorNotFoundInferred"];
+            405: components["responses"]["MethodNotAllowed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
         };
     };
 }

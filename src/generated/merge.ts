@@ -53,7 +53,7 @@ export interface paths {
                  * @description Agent Handler ID of the Tool Pack. An id that is not a uuid, or that belongs to another key or environment, is a 404.
                  * @example 134e0111-0f67-44f6-98f0-597000290bb3
                  */
-                id: components["parameters"]["ToolPackIdAsId"];
+                id: string;
             };
             cookie?: never;
         };
@@ -105,7 +105,7 @@ export interface paths {
                  * @description Agent Handler ID of the Tool Pack (the vendor names this parameter `id` on `/tool-packs/{id}/` and `tool_pack_id` below it). An id that is not a uuid, or that belongs to another key or environment, is a 404.
                  * @example 5b0e8a51-2f7c-4d8e-9a61-0c3f4b7d2e19
                  */
-                tool_pack_id: components["parameters"]["ToolPackId"];
+                tool_pack_id: string;
             };
             cookie?: never;
         };
@@ -584,13 +584,36 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
+        /** @description The path exists but has no operation for this method (RFC 9110 §15.5.6); `Allow` lists the methods it has ([ours]; Prism's mock answers 405 too). */
+        MethodNotAllowed: {
+            headers: {
+                Allow: components["headers"]["Allow"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The request body is larger than the server accepts (RFC 9110 §15.5.14; the reference server's limit is BODY_LIMIT_BYTES) ([ours]). */
+        PayloadTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The request body's `Content-Encoding` or charset is not one the server reads (RFC 9110 §15.5.16) ([ours]). */
+        UnsupportedMediaType: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
     };
     parameters: {
-        /**
-         * @description Agent Handler ID of the Tool Pack. An id that is not a uuid, or that belongs to another key or environment, is a 404.
-         * @example 134e0111-0f67-44f6-98f0-597000290bb3
-         */
-        ToolPackIdAsId: string;
         /**
          * @description Agent Handler ID of the Tool Pack (the vendor names this parameter `id` on `/tool-packs/{id}/` and `tool_pack_id` below it). An id that is not a uuid, or that belongs to another key or environment, is a 404.
          * @example 5b0e8a51-2f7c-4d8e-9a61-0c3f4b7d2e19
@@ -603,7 +626,7 @@ export interface components {
         ConnectorSlug: string;
         /**
          * @description A page number within the paginated result set. Defaults to 1 [ours]. Not an integer or below 1 is a 400; a page after the last one is a 404 [ours].
-         * @example 2
+         * @example 1
          */
         Page: number;
         /**
@@ -613,7 +636,13 @@ export interface components {
         PageSize: number;
     };
     requestBodies: never;
-    headers: never;
+    headers: {
+        /**
+         * @description The methods this path answers (RFC 9110 §10.2.1), e.g. `GET, HEAD, POST`.
+         * @example GET, HEAD, POST
+         */
+        Allow: string;
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -623,7 +652,7 @@ export interface operations {
             query?: {
                 /**
                  * @description A page number within the paginated result set. Defaults to 1 [ours]. Not an integer or below 1 is a 400; a page after the last one is a 404 [ours].
-                 * @example 2
+                 * @example 1
                  */
                 page?: components["parameters"]["Page"];
                 /**
@@ -650,6 +679,9 @@ export interface operations {
             400: components["responses"]["InvalidPaging"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["PageNotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -678,6 +710,9 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            405: components["responses"]["MethodNotAllowed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -690,7 +725,7 @@ export interface operations {
                  * @description Agent Handler ID of the Tool Pack. An id that is not a uuid, or that belongs to another key or environment, is a 404.
                  * @example 134e0111-0f67-44f6-98f0-597000290bb3
                  */
-                id: components["parameters"]["ToolPackIdAsId"];
+                id: string;
             };
             cookie?: never;
         };
@@ -707,6 +742,9 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -719,7 +757,7 @@ export interface operations {
                  * @description Agent Handler ID of the Tool Pack. An id that is not a uuid, or that belongs to another key or environment, is a 404.
                  * @example 134e0111-0f67-44f6-98f0-597000290bb3
                  */
-                id: components["parameters"]["ToolPackIdAsId"];
+                id: string;
             };
             cookie?: never;
         };
@@ -728,6 +766,9 @@ export interface operations {
             204: components["responses"]["NoContent"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -740,7 +781,7 @@ export interface operations {
                  * @description Agent Handler ID of the Tool Pack. An id that is not a uuid, or that belongs to another key or environment, is a 404.
                  * @example 134e0111-0f67-44f6-98f0-597000290bb3
                  */
-                id: components["parameters"]["ToolPackIdAsId"];
+                id: string;
             };
             cookie?: never;
         };
@@ -763,6 +804,9 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -775,7 +819,7 @@ export interface operations {
                  * @description Agent Handler ID of the Tool Pack (the vendor names this parameter `id` on `/tool-packs/{id}/` and `tool_pack_id` below it). An id that is not a uuid, or that belongs to another key or environment, is a 404.
                  * @example 5b0e8a51-2f7c-4d8e-9a61-0c3f4b7d2e19
                  */
-                tool_pack_id: components["parameters"]["ToolPackId"];
+                tool_pack_id: string;
             };
             cookie?: never;
         };
@@ -792,6 +836,9 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -804,7 +851,7 @@ export interface operations {
                  * @description Agent Handler ID of the Tool Pack (the vendor names this parameter `id` on `/tool-packs/{id}/` and `tool_pack_id` below it). An id that is not a uuid, or that belongs to another key or environment, is a 404.
                  * @example 5b0e8a51-2f7c-4d8e-9a61-0c3f4b7d2e19
                  */
-                tool_pack_id: components["parameters"]["ToolPackId"];
+                tool_pack_id: string;
             };
             cookie?: never;
         };
@@ -827,6 +874,9 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -839,7 +889,7 @@ export interface operations {
                  * @description Agent Handler ID of the Tool Pack (the vendor names this parameter `id` on `/tool-packs/{id}/` and `tool_pack_id` below it). An id that is not a uuid, or that belongs to another key or environment, is a 404.
                  * @example 5b0e8a51-2f7c-4d8e-9a61-0c3f4b7d2e19
                  */
-                tool_pack_id: components["parameters"]["ToolPackId"];
+                tool_pack_id: string;
             };
             cookie?: never;
         };
@@ -862,6 +912,9 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -888,6 +941,9 @@ export interface operations {
             204: components["responses"]["NoContent"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["ToolPackConnectorNotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -896,7 +952,7 @@ export interface operations {
             query?: {
                 /**
                  * @description A page number within the paginated result set. Defaults to 1 [ours]. Not an integer or below 1 is a 400; a page after the last one is a 404 [ours].
-                 * @example 2
+                 * @example 1
                  */
                 page?: components["parameters"]["Page"];
                 /**
@@ -923,6 +979,9 @@ export interface operations {
             400: components["responses"]["InvalidPaging"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["PageNotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -952,6 +1011,9 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["ConnectorNotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
         };
     };

@@ -111,9 +111,9 @@ export interface paths {
             path: {
                 /**
                  * @description The migration's id, from creating a migration. Another account's migration, or an id that is not a UUID, is a 404.
-                 * @example c0a8012e-4f1b-4d3a-9b2c-7e6f5a4b3c2d
+                 * @example 0b6f3a52-7c1e-4d8a-9e2f-5a4b3c2d1e0f
                  */
-                migration_id: components["parameters"]["MigrationId"];
+                migration_id: string;
             };
             cookie?: never;
         };
@@ -164,9 +164,9 @@ export interface paths {
             path: {
                 /**
                  * @description The migration's id, from creating a migration. Another account's migration, or an id that is not a UUID, is a 404.
-                 * @example c0a8012e-4f1b-4d3a-9b2c-7e6f5a4b3c2d
+                 * @example 0b6f3a52-7c1e-4d8a-9e2f-5a4b3c2d1e0f
                  */
-                migration_id: components["parameters"]["MigrationId"];
+                migration_id: string;
             };
             cookie?: never;
         };
@@ -207,14 +207,14 @@ export interface paths {
             path: {
                 /**
                  * @description The migration's id, from creating a migration. Another account's migration, or an id that is not a UUID, is a 404.
-                 * @example c0a8012e-4f1b-4d3a-9b2c-7e6f5a4b3c2d
+                 * @example 0b6f3a52-7c1e-4d8a-9e2f-5a4b3c2d1e0f
                  */
-                migration_id: components["parameters"]["MigrationId"];
+                migration_id: string;
                 /**
                  * @description The run's id, from starting a run. A run of another migration or account is a 404.
                  * @example d4c3b2a1-9f8e-47d6-b5a4-c3d2e1f0a9b8
                  */
-                run_id: components["parameters"]["RunId"];
+                run_id: string;
             };
             cookie?: never;
         };
@@ -254,14 +254,14 @@ export interface paths {
             path: {
                 /**
                  * @description The migration's id, from creating a migration. Another account's migration, or an id that is not a UUID, is a 404.
-                 * @example c0a8012e-4f1b-4d3a-9b2c-7e6f5a4b3c2d
+                 * @example 0b6f3a52-7c1e-4d8a-9e2f-5a4b3c2d1e0f
                  */
-                migration_id: components["parameters"]["MigrationId"];
+                migration_id: string;
                 /**
                  * @description The run's id, from starting a run. A run of another migration or account is a 404.
                  * @example d4c3b2a1-9f8e-47d6-b5a4-c3d2e1f0a9b8
                  */
-                run_id: components["parameters"]["RunId"];
+                run_id: string;
             };
             cookie?: never;
         };
@@ -294,14 +294,14 @@ export interface paths {
             path: {
                 /**
                  * @description The migration's id, from creating a migration. Another account's migration, or an id that is not a UUID, is a 404.
-                 * @example c0a8012e-4f1b-4d3a-9b2c-7e6f5a4b3c2d
+                 * @example 0b6f3a52-7c1e-4d8a-9e2f-5a4b3c2d1e0f
                  */
-                migration_id: components["parameters"]["MigrationId"];
+                migration_id: string;
                 /**
                  * @description The run's id, from starting a run. A run of another migration or account is a 404.
                  * @example d4c3b2a1-9f8e-47d6-b5a4-c3d2e1f0a9b8
                  */
-                run_id: components["parameters"]["RunId"];
+                run_id: string;
             };
             cookie?: never;
         };
@@ -427,6 +427,10 @@ export interface components {
             unique?: boolean;
             /** @description The validation rule kind, e.g. `strict` or `link`. */
             desiredRule?: string;
+            /** @description Present on a `strict` column: `options` lists the only values the column accepts (e.g. Contacts → Status: Open, Closed, Pending). The agent maps source values onto them. */
+            strictRule?: {
+                options?: string[];
+            };
         };
         TemplateList: {
             templates: components["schemas"]["Template"][];
@@ -748,18 +752,36 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
+        /** @description The path exists but has no operation for this method (RFC 9110 §15.5.6); `Allow` lists the methods it has ([ours]; Prism's mock answers 405 too). */
+        MethodNotAllowed: {
+            headers: {
+                Allow: components["headers"]["Allow"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The request body is larger than the server accepts (RFC 9110 §15.5.14; the reference server's limit is BODY_LIMIT_BYTES) ([ours]). */
+        PayloadTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The request body's `Content-Encoding` or charset is not one the server reads (RFC 9110 §15.5.16) ([ours]). */
+        UnsupportedMediaType: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
     };
     parameters: {
-        /**
-         * @description The migration's id, from creating a migration. Another account's migration, or an id that is not a UUID, is a 404.
-         * @example c0a8012e-4f1b-4d3a-9b2c-7e6f5a4b3c2d
-         */
-        MigrationId: string;
-        /**
-         * @description The run's id, from starting a run. A run of another migration or account is a 404.
-         * @example d4c3b2a1-9f8e-47d6-b5a4-c3d2e1f0a9b8
-         */
-        RunId: string;
         /**
          * @description The template's slug (e.g. `contacts`), as listed by list templates.
          * @example contacts
@@ -777,7 +799,13 @@ export interface components {
         ProfileIdQuery: string;
     };
     requestBodies: never;
-    headers: never;
+    headers: {
+        /**
+         * @description The methods this path answers (RFC 9110 §10.2.1), e.g. `GET, HEAD, POST`.
+         * @example GET, HEAD, POST
+         */
+        Allow: string;
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -835,6 +863,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            405: components["responses"]["MethodNotAllowed"];
             /** @description `external_id` is already used by another migration of the account (with a different source). */
             409: {
                 headers: {
@@ -844,6 +873,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
         };
@@ -867,6 +898,9 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            405: components["responses"]["MethodNotAllowed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
         };
@@ -890,6 +924,9 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            405: components["responses"]["MethodNotAllowed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
         };
@@ -928,6 +965,9 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            405: components["responses"]["MethodNotAllowed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
         };
@@ -950,9 +990,9 @@ export interface operations {
             path: {
                 /**
                  * @description The migration's id, from creating a migration. Another account's migration, or an id that is not a UUID, is a 404.
-                 * @example c0a8012e-4f1b-4d3a-9b2c-7e6f5a4b3c2d
+                 * @example 0b6f3a52-7c1e-4d8a-9e2f-5a4b3c2d1e0f
                  */
-                migration_id: components["parameters"]["MigrationId"];
+                migration_id: string;
             };
             cookie?: never;
         };
@@ -977,6 +1017,9 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            405: components["responses"]["MethodNotAllowed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
         };
@@ -988,9 +1031,9 @@ export interface operations {
             path: {
                 /**
                  * @description The migration's id, from creating a migration. Another account's migration, or an id that is not a UUID, is a 404.
-                 * @example c0a8012e-4f1b-4d3a-9b2c-7e6f5a4b3c2d
+                 * @example 0b6f3a52-7c1e-4d8a-9e2f-5a4b3c2d1e0f
                  */
-                migration_id: components["parameters"]["MigrationId"];
+                migration_id: string;
             };
             cookie?: never;
         };
@@ -1028,6 +1071,9 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            405: components["responses"]["MethodNotAllowed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
         };
@@ -1050,9 +1096,9 @@ export interface operations {
             path: {
                 /**
                  * @description The migration's id, from creating a migration. Another account's migration, or an id that is not a UUID, is a 404.
-                 * @example c0a8012e-4f1b-4d3a-9b2c-7e6f5a4b3c2d
+                 * @example 0b6f3a52-7c1e-4d8a-9e2f-5a4b3c2d1e0f
                  */
-                migration_id: components["parameters"]["MigrationId"];
+                migration_id: string;
             };
             cookie?: never;
         };
@@ -1077,6 +1123,9 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            405: components["responses"]["MethodNotAllowed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
         };
@@ -1088,9 +1137,9 @@ export interface operations {
             path: {
                 /**
                  * @description The migration's id, from creating a migration. Another account's migration, or an id that is not a UUID, is a 404.
-                 * @example c0a8012e-4f1b-4d3a-9b2c-7e6f5a4b3c2d
+                 * @example 0b6f3a52-7c1e-4d8a-9e2f-5a4b3c2d1e0f
                  */
-                migration_id: components["parameters"]["MigrationId"];
+                migration_id: string;
             };
             cookie?: never;
         };
@@ -1132,6 +1181,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            405: components["responses"]["MethodNotAllowed"];
             /**
              * @description A run is already in flight for this migration (the body carries its `run_id`), or
              *     `update`/`clarify`/`execute` was asked with no current preview.
@@ -1144,6 +1194,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
         };
@@ -1155,14 +1207,14 @@ export interface operations {
             path: {
                 /**
                  * @description The migration's id, from creating a migration. Another account's migration, or an id that is not a UUID, is a 404.
-                 * @example c0a8012e-4f1b-4d3a-9b2c-7e6f5a4b3c2d
+                 * @example 0b6f3a52-7c1e-4d8a-9e2f-5a4b3c2d1e0f
                  */
-                migration_id: components["parameters"]["MigrationId"];
+                migration_id: string;
                 /**
                  * @description The run's id, from starting a run. A run of another migration or account is a 404.
                  * @example d4c3b2a1-9f8e-47d6-b5a4-c3d2e1f0a9b8
                  */
-                run_id: components["parameters"]["RunId"];
+                run_id: string;
             };
             cookie?: never;
         };
@@ -1179,6 +1231,9 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
         };
@@ -1190,14 +1245,14 @@ export interface operations {
             path: {
                 /**
                  * @description The migration's id, from creating a migration. Another account's migration, or an id that is not a UUID, is a 404.
-                 * @example c0a8012e-4f1b-4d3a-9b2c-7e6f5a4b3c2d
+                 * @example 0b6f3a52-7c1e-4d8a-9e2f-5a4b3c2d1e0f
                  */
-                migration_id: components["parameters"]["MigrationId"];
+                migration_id: string;
                 /**
                  * @description The run's id, from starting a run. A run of another migration or account is a 404.
                  * @example d4c3b2a1-9f8e-47d6-b5a4-c3d2e1f0a9b8
                  */
-                run_id: components["parameters"]["RunId"];
+                run_id: string;
             };
             cookie?: never;
         };
@@ -1227,6 +1282,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
             /** @description The run is already in a terminal state (`awaiting_approval`, `completed`, `failed`, `canceled`). */
             409: {
                 headers: {
@@ -1236,6 +1292,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
         };
@@ -1247,14 +1305,14 @@ export interface operations {
             path: {
                 /**
                  * @description The migration's id, from creating a migration. Another account's migration, or an id that is not a UUID, is a 404.
-                 * @example c0a8012e-4f1b-4d3a-9b2c-7e6f5a4b3c2d
+                 * @example 0b6f3a52-7c1e-4d8a-9e2f-5a4b3c2d1e0f
                  */
-                migration_id: components["parameters"]["MigrationId"];
+                migration_id: string;
                 /**
                  * @description The run's id, from starting a run. A run of another migration or account is a 404.
                  * @example d4c3b2a1-9f8e-47d6-b5a4-c3d2e1f0a9b8
                  */
-                run_id: components["parameters"]["RunId"];
+                run_id: string;
             };
             cookie?: never;
         };
@@ -1284,6 +1342,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
             /** @description The run is not blocked for credentials, or `connection_id` does not match the run's credential request. */
             409: {
                 headers: {
@@ -1293,6 +1352,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
         };
@@ -1304,14 +1365,14 @@ export interface operations {
             path: {
                 /**
                  * @description The migration's id, from creating a migration. Another account's migration, or an id that is not a UUID, is a 404.
-                 * @example c0a8012e-4f1b-4d3a-9b2c-7e6f5a4b3c2d
+                 * @example 0b6f3a52-7c1e-4d8a-9e2f-5a4b3c2d1e0f
                  */
-                migration_id: components["parameters"]["MigrationId"];
+                migration_id: string;
                 /**
                  * @description The run's id, from starting a run. A run of another migration or account is a 404.
                  * @example d4c3b2a1-9f8e-47d6-b5a4-c3d2e1f0a9b8
                  */
-                run_id: components["parameters"]["RunId"];
+                run_id: string;
             };
             cookie?: never;
         };
@@ -1341,6 +1402,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
             /**
              * @description The run is not blocked on a question. In particular a run blocked for credentials
              *     answers 409, so that secrets never land in the agent thread.
@@ -1353,6 +1415,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
         };

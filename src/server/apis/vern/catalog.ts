@@ -6,7 +6,7 @@ type Schemas = components["schemas"];
 export type Source = Schemas["Source"];
 
 /** A template column; `strictRule.options` lists the only values a strict column accepts. */
-export type TemplateColumn = Schemas["TemplateColumn"] & { strictRule?: { options?: string[] } };
+export type TemplateColumn = Schemas["TemplateColumn"];
 
 /** A template as fixtures/vern/templates.json holds it: the contract's shape plus `active`. */
 export type TemplateDefinition = Omit<Schemas["Template"], "columns"> & { columns: TemplateColumn[]; active: boolean };
