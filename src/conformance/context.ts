@@ -24,6 +24,8 @@ export type SentRequest = {
   /** A JSON body, or exactly these bytes when rawBody is set. */
   body?: unknown;
   rawBody?: string;
+  /** The Content-Type of a body (default application/json). */
+  contentType?: string;
   /** Credentials: a configured key, none, or exactly these headers. */
   auth?: KeyChoice | { headers: Record<string, string> };
   retryOn429?: boolean;
@@ -105,7 +107,7 @@ export class CheckContext {
     let body: string | undefined;
     if (request.rawBody !== undefined) body = request.rawBody;
     else if (request.body !== undefined) body = JSON.stringify(request.body);
-    if (body !== undefined) headers["content-type"] = "application/json";
+    if (body !== undefined) headers["content-type"] = request.contentType ?? "application/json";
     const fetchFn = this.transport.fetchFor(request.sentBy, request.retryOn429 ?? true);
     const response = await fetchFn(url, { method: operation.method.toUpperCase(), headers, body });
     const text = await response.text();

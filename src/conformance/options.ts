@@ -32,6 +32,10 @@ export type RunOptions = {
   timeoutMs: number;
   /** How long a flow waits for a state the server reaches on its own (runs, executions). */
   flowTimeoutMs: number;
+  /** Seeds every generated input: the same seed against the same deployment replays the same requests. */
+  seed: number;
+  /** How deep generation goes: 1 is the quick default (each rule once); N adds N-1 seeded random values of each kind. */
+  examples: number;
   /** Only these checks (all when empty). */
   only: string[];
   fetch: typeof fetch;
@@ -49,5 +53,6 @@ export const DEFAULT_OPTIONS = {
   rateLimitBurst: 200,
   timeoutMs: 30_000,
   flowTimeoutMs: 60_000,
+  examples: 1,
   only: [] as string[],
 } satisfies Partial<RunOptions>;

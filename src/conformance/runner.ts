@@ -21,7 +21,7 @@ export type RunInput = Partial<RunOptions> & Pick<RunOptions, "api" | "baseUrl">
  * made are removed at the end, also when a check throws or the signal aborts (Ctrl-C).
  */
 export async function runConformance(input: RunInput): Promise<Report> {
-  const options: RunOptions = { ...DEFAULT_OPTIONS, fetch: globalThis.fetch, onProgress: () => undefined, ...input };
+  const options: RunOptions = { ...DEFAULT_OPTIONS, fetch: globalThis.fetch, onProgress: () => undefined, ...input, seed: input.seed ?? randomSeed() };
   const ctx = new CheckContext(options);
   const profile = profileFor(options.api);
   const started = performance.now();
@@ -62,7 +62,7 @@ export async function runConformance(input: RunInput): Promise<Report> {
   };
 
   try {
-    ctx.progress(`preparing ${options.api} at ${options.baseUrl}`);
+    ctx.progress(`preparing ${options.api} at ${options.baseUrl} (seed ${options.seed}, --examples ${options.examples}; --seed ${options.seed} replays this run's generated requests)`);
     if (await prepare(ctx, profile, results, findings)) {
       for (const check of [...profile.flows, ...probeChecks(profile)]) await runCheck(check);
     }
@@ -88,7 +88,7 @@ export async function runConformance(input: RunInput): Promise<Report> {
     runId: ctx.runId,
     startedAt: new Date(started).toISOString(),
     durationMs: elapsedMs(started),
-    options: { readOnly: options.readOnly, rateLimit: options.rateLimit, destructive: options.destructive, secondaryKey: Boolean(options.secondaryKey), maxRequests: options.maxRequests, requestsPerSecond: options.requestsPerSecond, only: options.only },
+    options: { readOnly: options.readOnly, rateLimit: options.rateLimit, destructive: options.destructive, secondaryKey: Boolean(options.secondaryKey), maxRequests: options.maxRequests, requestsPerSecond: options.requestsPerSecond, only: options.only, seed: options.seed, examples: options.examples },
     checks: results,
     findings,
     coverage: coverageOf(ctx),
@@ -127,6 +127,11 @@ async function prepare(ctx: CheckContext, profile: ApiProfile, results: CheckRes
 export function checkNamesFor(api: ApiName): string[] {
   const profile = profileFor(api);
   return [...profile.flows, ...probeChecks(profile), lastProbe, ...passiveChecks].map((check) => check.name);
+}
+
+/** A fresh seed for a run not told one (31 bits: what fast-check takes, and short enough to type). */
+function randomSeed(): number {
+  return Math.floor(Math.random() * 0x7fffffff);
 }
 
 async function assertReachable(options: RunOptions): Promise<void> {

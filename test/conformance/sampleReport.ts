@@ -19,6 +19,7 @@ export function sampleReport(): SampleReport {
   const ctx = new CheckContext({
     ...DEFAULT_OPTIONS,
     api: "merge",
+    seed: 1,
     baseUrl: "https://merge.example.test/api/v1",
     primaryKey: FAKE_PRIMARY_KEY,
     secondaryKey: FAKE_SECONDARY_KEY,

@@ -89,8 +89,8 @@ describe("the Wexa conformance profile against the reference server", () => {
       const report = await run({ destructive: true });
       expect(report.findings, JSON.stringify(report.findings, null, 2)).toEqual([]);
       expect(report.checks.find((c) => c.check === "use_after_free")?.status).toBe("passed");
-      // W3's probes aim at the doomed connector too: unauthenticated deletes of it were refused (401) before it went.
-      expect(report.coverage.find((r) => r.operationId === "deleteConnector")?.observed).toEqual(["200", "401", "404"]);
+      // W3's probes aim at the doomed connector too: unauthenticated deletes (401) and deletes with an invalid projectID (400) were refused before it went.
+      expect(report.coverage.find((r) => r.operationId === "deleteConnector")?.observed).toEqual(["200", "400", "401", "404"]);
       const gone = await fetch(`${baseUrl}/connector/${SEED.linkedinOutreach}`, { headers: { "x-api-key": primary!.key } });
       expect(gone.status).toBe(404);
     } finally {

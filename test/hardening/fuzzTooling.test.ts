@@ -8,7 +8,7 @@ import { judge, seededIdsByName } from "./support/apiFacts.js";
 import { bodyBytes, toRawRequest } from "./support/draftRequest.js";
 import { applyMutation, mutation } from "./support/mutations.js";
 import { operationsOf, validRequest } from "./support/requestArbitraries.js";
-import { arbitraryFor } from "./support/schemaArbitrary.js";
+import { arbitraryFor } from "../../src/conformance/generation/schemaArbitrary.js";
 
 /** The fuzzer's own parts, shown to work: its verdicts fire and stay silent, its generator makes what the contract accepts. */
 describe("the fuzzer's tooling", () => {

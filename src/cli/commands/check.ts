@@ -4,6 +4,7 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { credentialHeaders } from "../../clients/index.js";
 import { API_NAMES, type ApiName } from "../../contracts/apiNames.js";
 import { checkNamesFor, ConnectionError, renderHtml, renderJson, renderJunit, renderTerminal, runConformance, type Report, type RunInput } from "../../conformance/index.js";
+import { causeOf, newFindings, readBaseline, writeBaseline } from "../../conformance/baseline.js";
 import { DEFAULT_OPTIONS } from "../../conformance/options.js";
 import { Redactor } from "../../conformance/redaction.js";
 import { defaultKeyEnv, resolveCredentials } from "../credentials.js";
@@ -27,6 +28,9 @@ export type CheckFlags = {
   rps?: number;
   timeoutMs?: number;
   only?: string[];
+  seed?: number;
+  examples?: number;
+  baseline?: string;
   junit?: string;
   json?: string;
   html?: string;
@@ -50,6 +54,9 @@ export const CHECK_OPTIONS = {
   rps: new Option("--rps <n>", "at most this many requests a second").argParser(positiveNumber).default(DEFAULT_OPTIONS.requestsPerSecond),
   timeoutMs: new Option("--timeout-ms <ms>", "timeout of one request").argParser(positiveInteger).default(DEFAULT_OPTIONS.timeoutMs),
   only: new Option("--only <checks>", "run only these checks (comma-separated names)").argParser(commaList),
+  seed: new Option("--seed <n>", "seed of the generated requests (every run prints its seed; the same seed replays the same requests)").argParser(seedNumber),
+  examples: new Option("--examples <n>", "how deep generation goes: 1 tries each rule of the contract once; N adds N-1 random values of each kind (a deep run)").argParser(positiveInteger).default(DEFAULT_OPTIONS.examples),
+  baseline: new Option("--baseline <file>", "known findings by cause: recorded there when the file does not exist; otherwise only causes not in it fail the run"),
   junit: new Option("--junit <file>", "write a JUnit XML report (for CI)"),
   json: new Option("--json <file>", "write the report as JSON"),
   html: new Option("--html <file>", "write a self-contained HTML report"),
@@ -76,6 +83,7 @@ export function checkCommand(io: CliIo, setExit: (code: ExitCode) => void): Comm
 export type CheckConfig = Readonly<{
   run: Omit<RunInput, "fetch" | "onProgress" | "signal">;
   reports: Readonly<{ junit?: string; json?: string; html?: string }>;
+  baseline?: string;
   quiet: boolean;
 }>;
 
@@ -116,8 +124,11 @@ export function checkConfigFrom(flags: CheckFlags, env: CliIo["env"]): CheckConf
       requestsPerSecond: flags.rps ?? DEFAULT_OPTIONS.requestsPerSecond,
       timeoutMs: flags.timeoutMs ?? DEFAULT_OPTIONS.timeoutMs,
       only,
+      seed: flags.seed,
+      examples: flags.examples ?? DEFAULT_OPTIONS.examples,
     }),
     reports: Object.freeze({ junit: flags.junit, json: flags.json, html: flags.html }),
+    baseline: flags.baseline,
     quiet: flags.quiet ?? false,
   });
 }
@@ -160,7 +171,26 @@ async function runCheck(flags: CheckFlags, io: CliIo): Promise<ExitCode> {
     return EXIT.usageOrConnection;
   }
   if (controller.signal.aborted) return EXIT.interrupted;
-  return report.findings.length > 0 ? EXIT.findings : EXIT.clean;
+  if (config.baseline === undefined) return report.findings.length > 0 ? EXIT.findings : EXIT.clean;
+  try {
+    return judgeAgainstBaseline(report, config.baseline, err);
+  } catch (error) {
+    err(`error: ${(error as Error).message}\n`);
+    return EXIT.usageOrConnection;
+  }
+}
+
+/** With --baseline: the first run records the causes found; later runs fail only on causes not recorded. */
+function judgeAgainstBaseline(report: Report, path: string, err: (text: string) => void): ExitCode {
+  const baseline = readBaseline(path, report.api);
+  if (!baseline) {
+    const written = writeBaseline(path, report);
+    err(`baseline of ${written.causes.length} cause(s) recorded in ${path}; later runs fail only on new causes\n`);
+    return EXIT.clean;
+  }
+  const fresh = newFindings(report, baseline);
+  err(`baseline ${path}: ${report.findings.length - fresh.length} finding(s) of known causes, ${fresh.length} new${fresh.length > 0 ? `: ${[...new Set(fresh.map(causeOf))].join(", ")}` : ""}\n`);
+  return fresh.length > 0 ? EXIT.findings : EXIT.clean;
 }
 
 /** Writes each report asked for, one at a time, yielding [format, path] after each. */
@@ -207,6 +237,12 @@ function fixtureEntry(value: string, previous: Record<string, string> | undefine
   const match = /^([A-Za-z0-9_.-]+)=(.+)$/.exec(value.trim());
   if (!match) throw new InvalidArgumentError("Expected name=id, e.g. wexa.projectID=67fdea40aac77be632954f13.");
   return { ...previous, [match[1]!]: match[2]! };
+}
+
+function seedNumber(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n > 0x7fffffff) throw new InvalidArgumentError("Expected a whole number from 0 to 2147483647.");
+  return n;
 }
 
 function commaList(value: string): string[] {

@@ -1,117 +1,119 @@
 import type { OperationSpec } from "../../contracts/operationTable.js";
+import { formatAjvErrors, SpecSchemaValidator } from "../../contracts/schemaValidator.js";
 import type { Check } from "../check.js";
-import type { CheckContext, Answer } from "../context.js";
+import type { Answer, CheckContext } from "../context.js";
+import { invalidInputStatuses, statusMatches } from "../generation/invalidInputStatus.js";
+import { negativeCasesFor, type NegativeCase } from "../generation/negativeCases.js";
+import { shrinkCase } from "../generation/shrinkCase.js";
+import { freshNames } from "../generation/freshNames.js";
 import type { Finding } from "../types.js";
-import { schemaAt, valueOfWrongType, flatten, type SchemaNode } from "./schemaShapes.js";
 
-/** How many mutations of each kind one operation gets (enough to show the rule, few enough for real deployments). */
-const PER_KIND = 3;
+/** Why an answer to an invalid request breaks the contract (undefined: it does not). */
+type Problem = "accepted" | "server-error" | "undocumented-status" | "not-the-error-body";
 
-type Mutation = { what: string; body?: unknown; rawBody?: string; query?: Record<string, string> };
+const SOURCE = "OpenAPI 3.1 §4.8.12 (Parameter Object), §4.8.13 (Request Body Object), §4.8.16 (Responses Object); RFC 9110 §15.5.1 (400), §15.6 (5xx)";
 
 /**
- * Requests that break the contract (malformed JSON, a required field missing, a wrong type, a value
- * outside an enum, a query parameter of the wrong type) get a documented 4xx, never a 2xx or a 5xx.
+ * Requests generated from the contract that each break it in one way (a required field missing,
+ * a wrong type, null where not nullable, a value outside an enum, pattern, format or bound, an
+ * unknown field in a closed body, no body, an empty or malformed body, a wrong Content-Type, and
+ * the same for path and query parameters) get the status the contract documents for invalid
+ * input, with the API's documented error body: never a 2xx, a 5xx or another 4xx. A 429 that
+ * outlasts the transport's retries is noted, neither pass nor finding. One finding per cause
+ * (operation, kind of change, what went wrong), with its first case shrunk to the smallest
+ * request that still fails and a curl line that reproduces it.
  */
 export const negativeDataRejection: Check = {
   name: "negative_data_rejection",
-  description: "Requests that break the schema get a documented 4xx, never 2xx or 5xx",
-  source: "OpenAPI 3.1 §4.8.13 (Request Body Object), §4.8.12 (Parameter Object); RFC 9110 §15.5.1 (400)",
+  description: "Requests generated to break the schema get the documented invalid-input status and error body",
+  source: SOURCE,
   phase: "probe",
   skipReason: (ctx) => (ctx.options.readOnly ? "read-only run: invalid writes are still writes" : undefined),
   async run(ctx) {
-    const findings: Finding[] = [];
+    const sources = { spec: ctx.spec, validator: ctx.validator, parameterValidator: new SpecSchemaValidator(ctx.spec, { coerceTypes: true }), seed: ctx.options.seed, examples: ctx.options.examples };
+    const failures = new Map<string, { operation: OperationSpec; problem: Problem; cases: NegativeCase[]; answer: Answer }>();
+    let sent = 0;
+    let rateLimited = 0;
     for (const operation of ctx.operations) {
       const probe = ctx.probes[operation.operationId];
       if (!probe && operation.parameters.some((p) => p.in === "path")) continue;
-      for (const mutation of mutationsFor(ctx, operation, probe?.body)) {
-        const answer = await ctx.send({
-          sentBy: this.name,
-          operationId: operation.operationId,
-          pathParams: probe?.pathParams,
-          query: { ...probe?.query, ...mutation.query },
-          body: mutation.body,
-          rawBody: mutation.rawBody,
-        });
-        const problem = judge(operation, answer);
+      for (const generated of negativeCasesFor(sources, operation, probe)) {
+        if (invalidInputStatuses(operation, generated.location, generated.kind).length === 0) continue;
+        const testCase = freshNames(ctx, generated);
+        const answer = await sendCase(ctx, operation, testCase);
+        sent++;
+        if (answer.status === 429) {
+          rateLimited++;
+          continue;
+        }
+        const problem = judge(ctx, operation, testCase, answer);
         if (!problem) continue;
-        findings.push(ctx.finding({
-          check: this.name, operationId: operation.operationId, what: mutation.what.replace(/\s+/g, "-"),
-          title: `${operation.operationId} answered ${answer.status} to a request with ${mutation.what}`,
-          expected: `a documented 4xx (${documented4xx(operation).join(", ") || "none documented"}) with the error body`,
-          received: `${answer.status}: ${answer.text.slice(0, 300)} (${problem})`,
-          source: this.source, basis: ctx.basisOf(operation, 400), exchange: answer.exchange,
-        }));
+        const cause = `${operation.operationId}|${testCase.kind}-${testCase.location}|${problem}`;
+        const known = failures.get(cause);
+        if (known) known.cases.push(testCase);
+        else failures.set(cause, { operation, problem, cases: [testCase], answer });
       }
+    }
+    ctx.progress(`  ${sent} invalid-input cases sent (seed ${ctx.options.seed}, --examples ${ctx.options.examples})`);
+    if (rateLimited > 0) ctx.notes.push(`negative_data_rejection: ${rateLimited} of ${sent} invalid-input cases were still answered 429 after backing off, so they were not judged; lower --rps to judge them all.`);
+
+    const findings: Finding[] = [];
+    for (const { operation, problem, cases, answer } of failures.values()) {
+      const first = cases[0]!;
+      const stillFails = async (candidate: NegativeCase) => {
+        const retry = await sendCase(ctx, operation, candidate);
+        return retry.status !== 429 && judge(ctx, operation, candidate, retry) === problem ? retry : undefined;
+      };
+      const shrunk = await shrinkCase(ctx.spec, operation, first, answer, stillFails);
+      findings.push(findingFor(ctx, operation, problem, cases, shrunk.testCase, shrunk.answer));
     }
     return findings;
   },
 };
 
-function documented4xx(operation: OperationSpec): string[] {
-  return Object.keys(operation.responses).filter((s) => /^4/.test(s) && s !== "401" && s !== "429");
+function sendCase(ctx: CheckContext, operation: OperationSpec, testCase: NegativeCase): Promise<Answer> {
+  return ctx.send({
+    sentBy: negativeDataRejection.name,
+    operationId: operation.operationId,
+    pathParams: testCase.pathParams,
+    query: testCase.query,
+    body: testCase.body,
+    rawBody: testCase.rawBody,
+    contentType: testCase.contentType,
+  });
 }
 
-function judge(operation: OperationSpec, answer: Answer): string | undefined {
+function judge(ctx: CheckContext, operation: OperationSpec, testCase: NegativeCase, answer: Answer): Problem | undefined {
   if (answer.status < 400) return "accepted";
-  if (answer.status >= 500) return "server error";
-  const codes = documented4xx(operation);
-  if (!codes.includes(String(answer.status)) && !codes.includes("4XX")) return "not a documented status";
+  if (answer.status >= 500) return "server-error";
+  const statuses = invalidInputStatuses(operation, testCase.location, testCase.kind);
+  if (!statusMatches(answer.status, statuses)) return "undocumented-status";
+  const documented = operation.responses[String(answer.status)] ?? operation.responses["4XX"] ?? operation.responses.default;
+  if (documented?.schemaPointer && ctx.validator.validate(documented.schemaPointer, answer.json).length > 0) return "not-the-error-body";
   return undefined;
 }
 
-function mutationsFor(ctx: CheckContext, operation: OperationSpec, validBody: unknown): Mutation[] {
-  const mutations: Mutation[] = [...queryMutations(ctx, operation)];
-  if (!operation.requestBody || validBody === undefined) return mutations;
-  mutations.push({ what: "malformed JSON", rawBody: '{"unterminated": ' });
-  const schema = schemaAt(ctx.spec, operation.requestBody.schemaPointer);
-  if (Array.isArray(validBody)) {
-    mutations.push({ what: "an object where an array is required", body: {} });
-    const first = validBody[0];
-    if (first && typeof first === "object") {
-      const itemSchema = flatten(ctx.spec, schema.items);
-      for (const m of objectMutations(ctx, itemSchema, first as Record<string, unknown>)) mutations.push({ what: `${m.what} in an item`, body: [m.body, ...validBody.slice(1)] });
-    }
-    return mutations;
-  }
-  if (validBody && typeof validBody === "object") mutations.push(...objectMutations(ctx, schema, validBody as Record<string, unknown>));
-  return mutations;
-}
+const PROBLEM_WORDS: Record<Problem, string> = {
+  accepted: "accepted",
+  "server-error": "failed with a server error on",
+  "undocumented-status": "answered an undocumented status to",
+  "not-the-error-body": "rejected, without the documented error body,",
+};
 
-function objectMutations(ctx: CheckContext, schema: SchemaNode, valid: Record<string, unknown>): Mutation[] {
-  const out: Mutation[] = [];
-  for (const field of (schema.required ?? []).slice(0, PER_KIND) as string[]) {
-    const { [field]: _removed, ...rest } = valid;
-    out.push({ what: `the required field "${field}" missing`, body: rest });
-  }
-  let wrongTypes = 0;
-  let enums = 0;
-  for (const [field, raw] of Object.entries((schema.properties ?? {}) as Record<string, unknown>)) {
-    const property = flatten(ctx.spec, raw);
-    if (property.readOnly) continue;
-    const wrong = valueOfWrongType(property);
-    if (wrong !== undefined && wrongTypes < PER_KIND) {
-      wrongTypes++;
-      out.push({ what: `"${field}" of the wrong type`, body: { ...valid, [field]: wrong } });
-    }
-    if (Array.isArray(property.enum) && enums < PER_KIND) {
-      enums++;
-      out.push({ what: `"${field}" outside its enum`, body: { ...valid, [field]: "cc-not-in-enum" } });
-    }
-  }
-  return out;
-}
-
-function queryMutations(ctx: CheckContext, operation: OperationSpec): Mutation[] {
-  if (!operation.responses["400"]) return [];
-  return operation.parameters
-    .filter((p) => p.in === "query")
-    .flatMap((p) => {
-      const schema = schemaAt(ctx.spec, p.schemaPointer);
-      const types = Array.isArray(schema.type) ? schema.type : [schema.type];
-      if (types.includes("integer") || types.includes("number")) return [{ what: `query ${p.name} not a number`, query: { [p.name]: "not-a-number" } }];
-      if (Array.isArray(schema.enum)) return [{ what: `query ${p.name} outside its enum`, query: { [p.name]: "cc-not-in-enum" } }];
-      return [];
-    })
-    .slice(0, PER_KIND);
+function findingFor(ctx: CheckContext, operation: OperationSpec, problem: Problem, cases: NegativeCase[], shrunk: NegativeCase, answer: Answer): Finding {
+  const statuses = invalidInputStatuses(operation, shrunk.location, shrunk.kind);
+  const places = [...new Set(cases.map((c) => c.where))];
+  const documented = operation.responses[String(answer.status)];
+  const bodyErrors = problem === "not-the-error-body" && documented?.schemaPointer ? ` — ${formatAjvErrors(ctx.validator.validate(documented.schemaPointer, answer.json))}` : "";
+  return ctx.finding({
+    check: negativeDataRejection.name,
+    operationId: operation.operationId,
+    what: `${shrunk.kind}-${shrunk.location}-${problem}`,
+    title: `${operation.operationId} ${PROBLEM_WORDS[problem]} ${cases.length === 1 ? "a request" : `${cases.length} requests`} with ${shrunk.kind.replace(/-/g, " ")} in the ${shrunk.location} (${places.slice(0, 4).join(", ")}${places.length > 4 ? ", …" : ""})`,
+    expected: `${statuses.join(" or ")} with the API's documented error body (never a 2xx or 5xx)`,
+    received: `${answer.status}${bodyErrors} to the smallest failing request: ${shrunk.what}. Body: ${answer.text.slice(0, 300)}`,
+    source: SOURCE,
+    basis: ctx.basisOf(operation, statuses[0]),
+    exchange: answer.exchange,
+  });
 }

@@ -19,7 +19,7 @@ export function renderTerminal(report: Report, options: TerminalOptions): string
   const lines: string[] = [];
 
   lines.push(paint("bold", `${report.api} conformance`) + `  ${report.baseUrl}`);
-  lines.push(paint("dim", `run ${report.runId} · ${report.startedAt} · ${formatDuration(report.durationMs)} · ${report.requests} requests`));
+  lines.push(paint("dim", `run ${report.runId} · ${report.startedAt} · ${formatDuration(report.durationMs)} · ${report.requests} requests${report.options.seed === undefined ? "" : ` · seed ${String(report.options.seed)}`}`));
   lines.push("");
 
   const nameWidth = Math.max("CHECK".length, ...report.checks.map((c) => c.check.length));

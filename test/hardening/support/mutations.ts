@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { readDevKeys } from "../../../src/server/fixtures.js";
 import { API_NAMES } from "../../../src/contracts/apiNames.js";
 import { gzipJson, percentEncode, type DraftRequest } from "./draftRequest.js";
-import { NASTY_STRINGS } from "./schemaArbitrary.js";
+import { NASTY_STRINGS } from "../../../src/conformance/generation/schemaArbitrary.js";
 
 /**
  * The ways a fuzzed request is made invalid, as plain data (so fast-check can print, shrink and

@@ -4,7 +4,7 @@ import { resolvePointer } from "../../../src/contracts/examples.js";
 import { loadSpec } from "../../../src/contracts/loadSpec.js";
 import { operationTable, type OperationSpec } from "../../../src/contracts/operationTable.js";
 import { percentEncode, type DraftRequest } from "./draftRequest.js";
-import { arbitraryFor, type SchemaArbitraryOptions } from "./schemaArbitrary.js";
+import { arbitraryFor, type SchemaArbitraryOptions } from "../../../src/conformance/generation/schemaArbitrary.js";
 
 /** Names of fields and parameters that hold the id or key of another resource. */
 const NAMES_AN_ID = /(^|_)(id|slug|key)$|Id$|ID$/;

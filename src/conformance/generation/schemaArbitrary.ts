@@ -1,6 +1,6 @@
 import fc from "fast-check";
-import { resolvePointer } from "../../../src/contracts/examples.js";
-import type { OpenApiDocument } from "../../../src/contracts/loadSpec.js";
+import { resolvePointer } from "../../contracts/examples.js";
+import type { OpenApiDocument } from "../../contracts/loadSpec.js";
 
 /**
  * A fast-check arbitrary for the values a JSON Schema (as the contracts write it, OpenAPI 3.1 =
