@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import type { ApiName } from "../contracts/apiNames.js";
+import { PACKAGE_FILES } from "../packageFiles.js";
 import type { DevKey } from "./http/apiModule.js";
 
-export const FIXTURES_DIR = fileURLToPath(new URL("../../fixtures/", import.meta.url));
+export const FIXTURES_DIR = PACKAGE_FILES.fixtures;
 
 /** Reads fixtures/<api>/<file>.json. Seed data is data on disk, not code. */
 export function readFixture<T>(api: ApiName, file: string): T {

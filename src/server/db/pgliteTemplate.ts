@@ -3,9 +3,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFile
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { PACKAGE_FILES } from "../../packageFiles.js";
 
-const MIGRATIONS_DIR = fileURLToPath(new URL("./migrations/", import.meta.url));
+const MIGRATIONS_DIR = PACKAGE_FILES.migrations;
 const TEMPLATE_DIR = join(tmpdir(), "connector-contracts-pglite-templates");
 const PGLITE_VERSION = packageVersion("@electric-sql/pglite");
 

@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 
 const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
-/** The reference server as its own process (`node --import tsx src/server/main.ts`), as a deployment runs it. */
+/** The reference server as its own process (`node --import tsx src/cli/main.ts serve`: `npm start` from the sources). */
 export type ChildServer = {
   url: string;
   /** Base URL of each API (`${url}/vern`, …). */
@@ -22,7 +22,7 @@ export type ChildServer = {
  * environment leaks in) and resolves once its banner says where it listens.
  */
 export async function startChildServer(env: Record<string, string>, timeoutMs = 60_000): Promise<ChildServer> {
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "src/server/main.ts"], {
+  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "serve"], {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "pipe", "pipe"],
