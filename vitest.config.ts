@@ -4,7 +4,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
-    globalSetup: ["test/support/globalDatabase.ts"],
+    globalSetup: ["test/support/freshBuild.ts", "test/support/globalDatabase.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",

@@ -178,8 +178,8 @@ async function stopStarted(one: Started): Promise<void> {
 }
 
 /**
- * The server's own thread is the busiest of the profiles the child wrote (the other is tsx's
- * loader thread); its start-up is left out, so what remains is the load (and the capture, and the stop).
+ * The server's own thread is the busiest of the profiles the child wrote (another is the PGlite
+ * worker's); its start-up is left out, so what remains is the load (and the capture, and the stop).
  */
 function summarizeMainThread(dir: string, startupMs: number): ProfileSummary | undefined {
   const summaries = readdirSync(dir)

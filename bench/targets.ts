@@ -13,7 +13,8 @@ import { freePort } from "../src/process/freePort.js";
 import { spawnServer, type ServerProcess } from "./serverProcess.js";
 
 const REPO_ROOT = fileURLToPath(new URL("../", import.meta.url));
-const SERVER_MAIN = fileURLToPath(new URL("../src/server/main.ts", import.meta.url));
+/** The compiled CLI, as `npm start` runs it (`npm run bench` builds it first, in its prebench script). */
+const CLI_MAIN = fileURLToPath(new URL("../dist/cli/main.js", import.meta.url));
 const BARE_EXPRESS = fileURLToPath(new URL("./bareExpress.ts", import.meta.url));
 
 /** The server's whole configuration surface (src/server/config.ts): cleared, so a run is the defaults whatever the shell holds. */
@@ -58,18 +59,18 @@ export type ReferenceInput = {
   readCache?: "auto" | "off";
   /**
    * When set, the child runs with --cpu-prof and writes its profiles into this directory on exit:
-   * one per thread (tsx's module loader has a thread of its own), under Node's default names.
+   * one per thread (the PGlite worker has a thread of its own), under Node's default names.
    */
   cpuProfileDir?: string;
 };
 
-/** `node --import tsx src/server/main.ts`: the reference server as a user starts it, all four APIs on one port. */
+/** `node dist/cli/main.js serve`: the reference server as `npm start` starts it, all four APIs on one port. */
 export async function startReferenceServer(name: TargetName, input: ReferenceInput): Promise<RunningTarget> {
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   const profileArgs = input.cpuProfileDir ? ["--cpu-prof", "--cpu-prof-dir", input.cpuProfileDir] : [];
   const process_ = await spawnServer({
-    args: [...profileArgs, "--import", "tsx", SERVER_MAIN],
+    args: [...profileArgs, CLI_MAIN, "serve"],
     env: { ...serverFreeEnv(), ...input.database.env, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: input.logLevel,
       ...(input.simStepMs === undefined ? {} : { SIM_STEP_MS: String(input.simStepMs) }),
       ...(input.readCache === undefined ? {} : { READ_CACHE: input.readCache }),

@@ -1,12 +1,13 @@
 #!/usr/bin/env node
-// The CLI is TypeScript run in place: tsx compiles it on load (tsx is a runtime dependency).
-import { register } from "tsx/esm/api";
-
-register();
+// The CLI is the compiled JavaScript in dist/ (built by `tsc`, on `npm ci` by the prepare script).
 try {
-  await import("../src/cli/main.ts");
+  await import("../dist/cli/main.js");
 } catch (error) {
   // A CLI that cannot load must not exit 1, which means "findings" to CI.
-  console.error(error);
+  if (error?.code === "ERR_MODULE_NOT_FOUND" && String(error.message).includes("/dist/cli/main.js")) {
+    console.error("connector-contracts is not built: run `npm run build` (or `npm ci`, which builds it) in the repository.");
+  } else {
+    console.error(error);
+  }
   process.exit(2);
 }

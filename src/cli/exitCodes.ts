@@ -7,6 +7,8 @@ export const EXIT = {
   clean: 0,
   /** The run finished with findings against the deployment. */
   findings: 1,
+  /** `serve` or `mock` could not start: a database or Redis that does not answer, a port in use. */
+  couldNotStart: 1,
   /** Bad flags, unreadable credentials, an unreachable deployment, or a run that could not complete. */
   usageOrConnection: 2,
   /** Interrupted with Ctrl-C: what the run had created was cleaned up, and what it did is reported. */

@@ -1,7 +1,13 @@
 import { Command, CommanderError } from "commander";
+import { packageManifest } from "../packageFiles.js";
 import { checkCommand } from "./commands/check.js";
+import { mockCommand } from "./commands/mock.js";
+import { serveCommand } from "./commands/serve.js";
 import { EXIT, type ExitCode } from "./exitCodes.js";
 import type { CliIo } from "./io.js";
+
+/** Makes a command of the CLI, given the io and how to set the exit code (one file per command in ./commands). */
+type CommandFactory = (io: CliIo, setExit: (code: ExitCode) => void) => Command;
 
 /**
  * Runs the CLI on `argv` (without node and the script) and returns its exit code. A thin shell
@@ -9,12 +15,19 @@ import type { CliIo } from "./io.js";
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   let exitCode: ExitCode = EXIT.clean;
+  const setExit = (code: ExitCode) => (exitCode = code);
   const program = new Command("connector-contracts")
-    .description("Check a deployment of the Wexa, Merge, Vern or EvalStudio API against its contract")
+    .description("Contracts, reference server, mock and conformance suite of the Wexa, Merge, Vern and EvalStudio connector APIs")
+    .version(packageManifest().version, "-V, --version")
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError("(add --help for the options)")
     .exitOverride();
-  program.addCommand(checkCommand(io, (code) => (exitCode = code)).exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr }).showHelpAfterError("(add --help for the options)"));
+  const add = (factory: CommandFactory) =>
+    program.addCommand(factory(io, setExit).exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr }).showHelpAfterError("(add --help for the options)"));
+  // One line per command.
+  add(serveCommand);
+  add(mockCommand);
+  add(checkCommand);
   try {
     await program.parseAsync([...argv], { from: "user" });
     return exitCode;

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
+import { PACKAGE_FILES } from "../packageFiles.js";
 import type { ApiName } from "./apiNames.js";
 
 /** A parsed OpenAPI 3.1 document (kept loose: the spec files are the typed source of truth). */
@@ -12,7 +12,7 @@ export type OpenApiDocument = {
   [key: string]: unknown;
 };
 
-export const OPENAPI_DIR = fileURLToPath(new URL("../../openapi/", import.meta.url));
+export const OPENAPI_DIR = PACKAGE_FILES.openapi;
 
 export function specPath(api: ApiName): string {
   return `${OPENAPI_DIR}${api}.yaml`;

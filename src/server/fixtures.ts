@@ -1,10 +1,10 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { isApiName, type ApiName } from "../contracts/apiNames.js";
+import { PACKAGE_FILES } from "../packageFiles.js";
 import type { DevKey } from "./http/apiModule.js";
 
-export const FIXTURES_DIR = fileURLToPath(new URL("../../fixtures/", import.meta.url));
+export const FIXTURES_DIR = PACKAGE_FILES.fixtures;
 
 /** Seed data a user's folder holds that the server cannot use: the message names the file. */
 export class SeedDataError extends Error {}

@@ -1,8 +1,8 @@
 import { readdir, readFile } from "node:fs/promises";
-import { fileURLToPath } from "node:url";
+import { PACKAGE_FILES } from "../../packageFiles.js";
 import type { Database } from "./database.js";
 
-const MIGRATIONS_DIR = fileURLToPath(new URL("./migrations/", import.meta.url));
+const MIGRATIONS_DIR = PACKAGE_FILES.migrations;
 
 /** An arbitrary constant: the advisory lock that serialises migrations across server processes. */
 const MIGRATION_LOCK = 7_340_221;

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
+import { RUNNING_FROM_SOURCE } from "../../packageFiles.js";
 import type { Database } from "./database.js";
 import type { CarriedError, DatabaseRequest, WorkerInput, WorkerReply, WorkerRequest } from "./pgliteWorker.js";
 import { ALONE_FOR_GOOD } from "./serverPresence.js";
@@ -66,9 +67,16 @@ function pgliteWorker(): Promise<WorkerClient> {
   return shared;
 }
 
+/**
+ * Compiled, the worker is plain JavaScript beside this file. From the sources (vitest, tsx) it is
+ * TypeScript, and a worker thread does not inherit its parent's loader: the boot file registers
+ * tsx (a devDependency, present wherever the sources run) and then loads it.
+ */
+const WORKER_ENTRY = new URL(RUNNING_FROM_SOURCE ? "./pgliteWorkerBoot.mjs" : "./pgliteWorker.js", import.meta.url);
+
 async function startWorker(): Promise<WorkerClient> {
   const input: WorkerInput = await pgliteBinaries();
-  const worker = new Worker(new URL("./pgliteWorkerBoot.mjs", import.meta.url), { workerData: input, execArgv: [] });
+  const worker = new Worker(WORKER_ENTRY, { workerData: input, execArgv: [] });
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   let nextId = 1;
   let gone: Error | undefined;

@@ -2,10 +2,10 @@ import { createHash, randomBytes } from "node:crypto";
 import { existsSync, lstatSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { PACKAGE_FILES } from "../../packageFiles.js";
 import { ensurePrivateDir, PRIVATE_FILE_MODE } from "./privateFiles.js";
 
-const MIGRATIONS_DIR = fileURLToPath(new URL("./migrations/", import.meta.url));
+const MIGRATIONS_DIR = PACKAGE_FILES.migrations;
 const PGLITE_VERSION = packageVersion("@electric-sql/pglite");
 
 /**

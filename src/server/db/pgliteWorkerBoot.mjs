@@ -1,6 +1,7 @@
-// The PGlite worker's entry. A worker thread does not inherit the TypeScript loader of the thread
-// that starts it (tsx's --import, the CLI's register(), vitest's transform), so it registers tsx
-// itself (a runtime dependency) and then loads the worker; it is started with no execArgv.
+// The PGlite worker's entry when the server runs from its TypeScript sources (vitest, tsx): a
+// worker thread does not inherit the TypeScript loader of the thread that starts it, so it
+// registers tsx (a devDependency) itself and then loads the worker. Compiled code (dist/) starts
+// dist/server/db/pgliteWorker.js directly and never loads this file.
 import { register } from "tsx/esm/api";
 
 register();

@@ -4,7 +4,7 @@ import { TEST_VAULT_KEY } from "../../support/testServer.js";
 
 const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
-/** The reference server as its own process (`node --import tsx src/server/main.ts`), as a deployment runs it. */
+/** The reference server as its own process (`node --import tsx src/cli/main.ts serve`: `npm start` from the sources). */
 export type ChildServer = {
   url: string;
   /** Base URL of each API (`${url}/vern`, …). */
@@ -23,7 +23,7 @@ export type ChildServer = {
  * environment leaks in) and resolves once its banner says where it listens.
  */
 export async function startChildServer(env: Record<string, string>, timeoutMs = 60_000): Promise<ChildServer> {
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "src/server/main.ts"], {
+  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "serve"], {
     cwd: REPO_ROOT,
     env: {
       PATH: process.env.PATH ?? "",

@@ -1,5 +1,5 @@
-import { readFileSync } from "node:fs";
 import type { operations } from "../../../generated/evalstudio.js";
+import { packageManifest } from "../../../packageFiles.js";
 import type { HandlersOf } from "../../http/apiModule.js";
 import { created, noContent, ok } from "../../http/responses.js";
 import { SECRET_MASK } from "../../secrets/mask.js";
@@ -13,7 +13,7 @@ import { presentConnector } from "./presenters.js";
 import type { ConnectorInput, ConnectorRow, EvalstudioStore } from "./store.js";
 
 const CONNECTOR_TYPES = { langgraph: "LangGraph Dev API connector for langgraph-backed agents" };
-const PACKAGE_VERSION = (JSON.parse(readFileSync(new URL("../../../../package.json", import.meta.url), "utf8")) as { version: string }).version;
+const PACKAGE_VERSION = packageManifest().version;
 
 /** The twelve operations of EvalStudio (E1–E12), by operationId. */
 export function evalstudioHandlers({ database, config, listeningPort }: ApiDeps, store: EvalstudioStore): HandlersOf<operations> {
