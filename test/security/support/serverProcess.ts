@@ -6,12 +6,12 @@ const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 export type RefusedStart = { code: number | null; signal: string | null; stdout: string; stderr: string };
 
 /**
- * Runs `npm start`'s entry (`node --import tsx src/server/main.ts`) with exactly `env` on top of
+ * Runs `npm start`'s entry (`node --import tsx src/cli/main.ts serve`) with exactly `env` on top of
  * PATH and HOME, for a start that should be refused: resolves when it exits. One that starts
  * listening instead is killed and reported as such, so the test fails with what it printed.
  */
 export function runServerExpectingExit(env: Record<string, string>, timeoutMs = 60_000): Promise<RefusedStart> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/server/main.ts"], {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "serve"], {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", PORT: "0", LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "pipe", "pipe"],
