@@ -13,7 +13,11 @@ export type DestinationPolicy = {
   /** The port this server listens on: calls back into its own APIs are refused. */
   ownPort: number | undefined;
   timeoutMs: number;
+  /** How a host name becomes addresses; the system resolver unless a test names its own. */
+  resolveHost?: (host: string) => Promise<Array<{ address: string; family: number }>>;
 };
+
+const systemResolver = (host: string) => lookup(host, { all: true, verbatim: true });
 
 /** The one text for every way of not reaching an allowed agent server, so it never tells ports apart. */
 export const unreachable = (timeoutMs: number) =>
@@ -75,7 +79,8 @@ export async function resolveDestination(baseUrl: string, policy: DestinationPol
     addresses = [{ address: host, family: family as 4 | 6 }];
   } else {
     try {
-      addresses = (await withTimeout(lookup(host, { all: true, verbatim: true }), policy.timeoutMs)).map((a) => ({ address: a.address, family: a.family as 4 | 6 }));
+      const resolved = await withTimeout((policy.resolveHost ?? systemResolver)(host), policy.timeoutMs);
+      addresses = resolved.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
     } catch {
       return { ok: false, error: unreachable(policy.timeoutMs) };
     }
