@@ -49,7 +49,7 @@ describe("the agent destination rule: loopback and AGENT_ALLOWED_HOSTS, checked 
     if (address === undefined) {
       expect(verdict).toEqual({ ok: false, error: expect.stringMatching(/not allowed/) });
     } else {
-      expect(verdict).toMatchObject({ ok: true, destination: { address } });
+      expect(verdict).toMatchObject({ ok: true, destination: { addresses: [{ address }] } });
     }
   });
 
@@ -92,7 +92,7 @@ describe("the agent transport connects only to the address that was checked", ()
   it("sends to the pinned address whatever the name would resolve to now, with the name as Host", async () => {
     // `pinned.invalid` resolves nowhere: reaching the upstream proves no second lookup happened.
     const url = new URL(`http://pinned.invalid:${upstream.port}/base`);
-    const answer = postJson({ url, address: "127.0.0.1", family: 4 }, "/base/threads/t/runs/wait", { "X-Key": "k", Host: "evil.example", "Content-Length": "1" }, "{}", {
+    const answer = postJson({ url, addresses: [{ address: "127.0.0.1", family: 4 }] }, "/base/threads/t/runs/wait", { "X-Key": "k", Host: "evil.example", "Content-Length": "1" }, "{}", {
       timeoutMs: 10_000,
       maxResponseBytes: 1024,
     });
@@ -101,5 +101,15 @@ describe("the agent transport connects only to the address that was checked", ()
     upstream.release();
     expect(await answer).toMatchObject({ kind: "answered", status: 200 });
     expect(upstream.received.at(-1)).toMatchObject({ host: `pinned.invalid:${upstream.port}`, "x-key": "k", "content-length": "2" });
+  });
+
+  it("tries each checked address in turn, so localhost reaches a server bound to 127.0.0.1 when ::1 comes first", async () => {
+    const url = new URL(`http://localhost:${upstream.port}`);
+    const before = upstream.received.length;
+    const answer = postJson({ url, addresses: [{ address: "::1", family: 6 }, { address: "127.0.0.1", family: 4 }] }, "/threads/t/runs/wait", {}, "{}", { timeoutMs: 10_000, maxResponseBytes: 1024 });
+    const deadline = performance.now() + 10_000;
+    while (upstream.received.length === before && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    upstream.release();
+    expect(await answer).toMatchObject({ kind: "answered", status: 200 });
   });
 });
