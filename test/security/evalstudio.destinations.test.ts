@@ -16,11 +16,11 @@ describe("EvalStudio agent calls go only where the operator allows, and say noth
 
   beforeAll(async () => {
     [server, hostile] = await Promise.all([
-      startTestServer({ env: { CONNECTOR_TIMEOUT_MS: "1500", AGENT_MAX_RESPONSE_BYTES: "1048576" } }),
+      startTestServer({ env: { CONNECTOR_TIMEOUT_MS: "5000", AGENT_MAX_RESPONSE_BYTES: "1048576" } }),
       startHostileAgentServer(() => behaviour),
     ]);
     attacker = evalstudioAttacker(server.apiUrls.evalstudio!);
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => {
     await Promise.all([server?.stop(), hostile?.close()]);
   });
@@ -95,7 +95,7 @@ describe("EvalStudio agent calls in flight are bounded by AGENT_MAX_CONCURRENT a
       startTestServer({ env: { CONNECTOR_TIMEOUT_MS: "120000", AGENT_MAX_CONCURRENT: "2", AGENT_MAX_QUEUED: "1" } }),
       startHostileAgentServer(() => ({ kind: "holdUntilReleased" })),
     ]);
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => {
     slow?.release();
     await Promise.all([server?.stop(), slow?.close()]);

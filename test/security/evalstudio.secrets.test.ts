@@ -21,7 +21,7 @@ describe("EvalStudio header secrets cannot be read back through agent calls", ()
       startHostileAgentServer(() => behaviour),
     ]);
     attacker = evalstudioAttacker(server.apiUrls.evalstudio!);
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => {
     await Promise.all([server?.stop(), trusted?.close(), echoing?.close()]);
   });

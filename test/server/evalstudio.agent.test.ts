@@ -18,7 +18,7 @@ describe("EvalStudio test (E11) and invoke (E12) call the connector's agent serv
     [langgraph, quirky, server] = await Promise.all([
       startLangGraphServer(),
       startQuirkyAgentServer(() => behaviour),
-      startTestServer({ env: { CONNECTOR_TIMEOUT_MS: "1500" } }),
+      startTestServer({ env: { CONNECTOR_TIMEOUT_MS: "4000" } }),
     ]);
     client = createApiClient("evalstudio", { baseUrl: server.apiUrls.evalstudio! });
   }, 120_000);
@@ -84,7 +84,7 @@ describe("EvalStudio test (E11) and invoke (E12) call the connector's agent serv
   it.each<[string, AgentBehaviour, RegExp]>([
     ["an HTTP error", { kind: "httpError", status: 400, body: '{"error": "invalid_request"}' }, /^HTTP 400: invalid_request$/],
     ["a body that is not JSON", { kind: "notJson" }, /not JSON/],
-    ["no answer within the timeout", { kind: "hang" }, /^Could not reach the agent server: .*\(1500 ms\)\.$/],
+    ["no answer within the timeout", { kind: "hang" }, /^Could not reach the agent server: .*\(4000 ms\)\.$/],
   ])("E12 reports %s as success: false with HTTP 200", async (_name, b, error) => {
     behaviour = b;
     const id = await connector(`quirk ${_name}`, quirky.url);
@@ -98,7 +98,7 @@ describe("EvalStudio test (E11) and invoke (E12) call the connector's agent serv
     const id = await connector("unreachable", `http://127.0.0.1:${port}`);
     const { data, response } = await test(id);
     expect(response.status).toBe(200);
-    expect(data).toEqual({ success: false, latencyMs: expect.any(Number), error: expect.stringMatching(/^Could not reach the agent server: .*\(1500 ms\)\.$/) });
+    expect(data).toEqual({ success: false, latencyMs: expect.any(Number), error: expect.stringMatching(/^Could not reach the agent server: .*\(4000 ms\)\.$/) });
   });
 
   it("E12 refuses an empty conversation with the vendor's message; E11/E12 answer 404 for an unknown connector", async () => {

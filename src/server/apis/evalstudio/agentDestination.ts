@@ -3,8 +3,13 @@ import { BlockList, isIP } from "node:net";
 import { networkInterfaces } from "node:os";
 import type { AllowedAgentHosts } from "../../config.js";
 
-/** Where an agent call goes: its URL and the one address it connects to (checked, then pinned). */
-export type AgentDestination = { url: URL; address: string; family: 4 | 6 };
+export type ResolvedAddress = { address: string; family: 4 | 6 };
+
+/**
+ * Where an agent call goes: its URL and the addresses it may connect to (all checked, then pinned;
+ * more than one so `localhost` still reaches a server bound to only one of 127.0.0.1 and ::1).
+ */
+export type AgentDestination = { url: URL; addresses: readonly [ResolvedAddress, ...ResolvedAddress[]] };
 
 export type DestinationVerdict = { ok: true; destination: AgentDestination } | { ok: false; error: string };
 
@@ -13,7 +18,11 @@ export type DestinationPolicy = {
   /** The port this server listens on: calls back into its own APIs are refused. */
   ownPort: number | undefined;
   timeoutMs: number;
+  /** How a host name becomes addresses; the system resolver unless a test names its own. */
+  resolveHost?: (host: string) => Promise<Array<{ address: string; family: number }>>;
 };
+
+const systemResolver = (host: string) => lookup(host, { all: true, verbatim: true });
 
 /** The one text for every way of not reaching an allowed agent server, so it never tells ports apart. */
 export const unreachable = (timeoutMs: number) =>
@@ -70,22 +79,23 @@ export async function resolveDestination(baseUrl: string, policy: DestinationPol
   const host = url.hostname.replace(/^\[|\]$/g, "").toLowerCase();
   const port = Number(url.port || (url.protocol === "https:" ? 443 : 80));
   const family = isIP(host);
-  let addresses: Array<{ address: string; family: 4 | 6 }>;
+  let addresses: ResolvedAddress[];
   if (family !== 0) {
     addresses = [{ address: host, family: family as 4 | 6 }];
   } else {
     try {
-      addresses = (await withTimeout(lookup(host, { all: true, verbatim: true }), policy.timeoutMs)).map((a) => ({ address: a.address, family: a.family as 4 | 6 }));
+      const resolved = await withTimeout((policy.resolveHost ?? systemResolver)(host), policy.timeoutMs);
+      addresses = resolved.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
     } catch {
       return { ok: false, error: unreachable(policy.timeoutMs) };
     }
   }
-  const first = addresses[0];
+  const [first, ...others] = addresses;
   if (!first) return { ok: false, error: unreachable(policy.timeoutMs) };
   if (addresses.some((a) => isUnspecified(a) || (port === policy.ownPort && isThisMachine(a)))) return { ok: false, error: notAllowed(url) };
   const named = policy.allowedHosts;
   const allowed = named === "any" || namedByOperator(named, host, port) || addresses.every((a) => isLoopback(a) || namedByOperator(named, a.address, port));
-  return allowed ? { ok: true, destination: { url, address: first.address, family: first.family } } : { ok: false, error: notAllowed(url) };
+  return allowed ? { ok: true, destination: { url, addresses: [first, ...others] } } : { ok: false, error: notAllowed(url) };
 }
 
 function namedByOperator(allowed: Exclude<AllowedAgentHosts, "any">, host: string, port: number): boolean {
@@ -109,11 +119,11 @@ const UNSPECIFIED = new BlockList();
 UNSPECIFIED.addSubnet("0.0.0.0", 8, "ipv4");
 UNSPECIFIED.addAddress("::", "ipv6");
 
-const isLoopback = (a: { address: string; family: 4 | 6 }) => LOOPBACK.check(a.address, a.family === 6 ? "ipv6" : "ipv4");
-const isUnspecified = (a: { address: string; family: 4 | 6 }) => UNSPECIFIED.check(a.address, a.family === 6 ? "ipv6" : "ipv4");
+const isLoopback = (a: ResolvedAddress) => LOOPBACK.check(a.address, a.family === 6 ? "ipv6" : "ipv4");
+const isUnspecified = (a: ResolvedAddress) => UNSPECIFIED.check(a.address, a.family === 6 ? "ipv6" : "ipv4");
 
 /** Loopback or an address of one of this machine's interfaces: where this server's own port is. */
-function isThisMachine(a: { address: string; family: 4 | 6 }): boolean {
+function isThisMachine(a: ResolvedAddress): boolean {
   if (isLoopback(a)) return true;
   const own = new BlockList();
   for (const infos of Object.values(networkInterfaces())) {

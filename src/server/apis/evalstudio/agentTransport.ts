@@ -21,16 +21,16 @@ const TRANSPORT_HEADERS = new Set([
 
 /**
  * POSTs JSON to `path` on a checked destination and reads the answer as a stream: connects only to
- * the address that was checked (the lookup is pinned), follows no redirect, stops reading past
+ * the addresses that were checked (the lookup is pinned), follows no redirect, stops reading past
  * `maxResponseBytes` and gives up after `timeoutMs` in all (connect, headers and body). Node's own
  * http client, not fetch: fetch buffers nothing less than the whole body for `text()` and takes
  * no pinned lookup without undici's own Agent, which the project does not depend on.
  */
 export function postJson(destination: AgentDestination, path: string, headers: Record<string, string>, body: string, limits: PostLimits): Promise<PostResult> {
   return new Promise((resolve) => {
-    const { url, address, family } = destination;
+    const { url, addresses } = destination;
     const pinned = ((_host, options, callback) =>
-      options.all ? callback(null, [{ address, family }]) : callback(null, address, family)) as LookupFunction;
+      options.all ? callback(null, [...addresses]) : callback(null, addresses[0].address, addresses[0].family)) as LookupFunction;
     const send = url.protocol === "https:" ? httpsRequest : httpRequest;
     const sent = Object.fromEntries(Object.entries(headers).filter(([name]) => !TRANSPORT_HEADERS.has(name.toLowerCase())));
     let request: ReturnType<typeof httpRequest>;
