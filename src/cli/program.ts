@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { packageManifest } from "../packageFiles.js";
 import { checkCommand } from "./commands/check.js";
+import { diffCommand } from "./commands/diff.js";
 import { mockCommand } from "./commands/mock.js";
 import { serveCommand } from "./commands/serve.js";
 import { EXIT, type ExitCode } from "./exitCodes.js";
@@ -28,6 +29,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
   add(serveCommand);
   add(mockCommand);
   add(checkCommand);
+  add(diffCommand);
   try {
     await program.parseAsync([...argv], { from: "user" });
     return exitCode;
