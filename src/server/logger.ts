@@ -1,10 +1,14 @@
 import { pino, type Logger, type DestinationStream } from "pino";
+import { errorForLog } from "./secrets/errorForLog.js";
+import { secretLogPaths } from "./secrets/secretLogPaths.js";
 
 /**
- * Paths pino blanks out wherever they appear in a log line: the credentials of every API and the
- * secret-bearing request fields. Bodies are never logged in the first place; this is the second lock.
+ * Paths pino blanks out wherever they appear in a log line: the credentials of every API and
+ * every field a contract marks `x-secret`. Bodies are never logged in the first place; this is
+ * the second lock. Errors go through errorForLog (no `detail`, no row data, no query parameters).
  */
-export const REDACTED_PATHS = [
+export const REDACTED_PATHS = [...new Set([
+  ...secretLogPaths(),
   "req.headers.authorization",
   'req.headers["x-api-key"]',
   "req.headers.cookie",
@@ -15,11 +19,16 @@ export const REDACTED_PATHS = [
   "body.headers",
   "credentials",
   "auth",
-];
+])];
 
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   return pino(
-    { level, redact: { paths: REDACTED_PATHS, censor: "[redacted]" }, base: { service: "connector-contracts" } },
+    {
+      level,
+      redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
+      serializers: { err: errorForLog, error: errorForLog },
+      base: { service: "connector-contracts" },
+    },
     destination ?? batchedStdout(),
   );
 }

@@ -34,6 +34,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       close: async () => {
         try {
           await database.close();
+          makePrivateTree(dir); // files PGlite made after start, when the entry point set no umask
         } finally {
           release();
         }

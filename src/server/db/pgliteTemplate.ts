@@ -56,9 +56,12 @@ function sha256(bytes: Buffer): string {
   return createHash("sha256").update(bytes).digest("hex");
 }
 
+/** Whether templates may be read from and written to `dir`; a directory that was open to others is emptied first (anyone could have planted them). */
 function safeDir(dir: string): boolean {
   try {
-    return ensurePrivateDir(dir);
+    const state = ensurePrivateDir(dir);
+    if (state === "tightened") for (const name of readdirSync(dir)) rmSync(join(dir, name), { recursive: true, force: true });
+    return state !== "refused";
   } catch {
     return false;
   }

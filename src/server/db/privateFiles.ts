@@ -34,15 +34,23 @@ function tighten(path: string): void {
 }
 
 /**
- * Whether `dir` is a directory only this user can write to or read: owned by the current user,
- * no group or other permission bits. Made so when it does not exist; fixed when it is ours but too
- * open; false (do not use it) when it is someone else's or not a directory.
+ * Makes sure `dir` is a directory only this user can read or write: owned by the current user, no
+ * group or other permission bits. "made" when it did not exist, "private" when it already was,
+ * "tightened" when it was ours but open to others (whatever it holds may have been put there by
+ * someone else), "refused" when it is someone else's or not a directory (do not use it).
  */
-export function ensurePrivateDir(dir: string): boolean {
-  mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+export function ensurePrivateDir(dir: string): "made" | "private" | "tightened" | "refused" {
+  let existed = true;
+  try {
+    lstatSync(dir);
+  } catch {
+    existed = false;
+    mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+  }
   const stat = lstatSync(dir);
-  if (!stat.isDirectory()) return false;
-  if (typeof process.getuid === "function" && stat.uid !== process.getuid()) return false;
-  if ((stat.mode & 0o077) !== 0) chmodSync(dir, PRIVATE_DIR_MODE);
-  return true;
+  if (!stat.isDirectory()) return "refused";
+  if (typeof process.getuid === "function" && stat.uid !== process.getuid()) return "refused";
+  if ((stat.mode & 0o077) === 0) return existed ? "private" : "made";
+  chmodSync(dir, PRIVATE_DIR_MODE);
+  return "tightened";
 }

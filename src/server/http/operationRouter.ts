@@ -50,7 +50,7 @@ export function createApiHandler(options: ApiHandlerOptions): (req: Request, res
     return {
       operation,
       handle: async function handleOperation(req: Request, res: Response) {
-        const account = authenticateWithApiWording(module, () => authenticate(req, security));
+        const account = await authenticateCountingFailures(module, options.rateLimiter, req, () => authenticate(req, security));
         await enforceRateLimit(options.rateLimiter, account, operation);
         const valid = validateWithApiWording(module, operation, () =>
           validate({ params: req.params, query: req.query as Record<string, unknown>, body: req.body, hasBody: req.body !== undefined }),
@@ -102,8 +102,27 @@ export function createApiHandler(options: ApiHandlerOptions): (req: Request, res
 
 async function enforceRateLimit(rateLimiter: RateLimiter | undefined, account: Account, operation: OperationSpec) {
   if (!rateLimiter) return;
-  const { allowed } = await rateLimiter(`${account.accountId}:${operation.operationId}`);
+  const { allowed } = await rateLimiter.consume(`${account.accountId}:${operation.operationId}`);
   if (!allowed) throw tooManyRequests("Too many requests");
+}
+
+/**
+ * Authenticates, and on an API with a rate limit counts each failure against the client's
+ * address: past the limit the address gets 429 for every request, before its key is even
+ * looked at, until the window ends. Without it a key could be guessed at full speed.
+ */
+async function authenticateCountingFailures(module: ApiModule, rateLimiter: RateLimiter | undefined, req: Request, run: () => Account): Promise<Account> {
+  if (!rateLimiter) return authenticateWithApiWording(module, run);
+  const address = req.socket.remoteAddress ?? "unknown";
+  if (!rateLimiter.refusedAddress(address).allowed) throw tooManyRequests("Too many requests");
+  try {
+    return authenticateWithApiWording(module, run);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401 && !(await rateLimiter.failedAuthentication(address)).allowed) {
+      throw tooManyRequests("Too many requests");
+    }
+    throw error;
+  }
 }
 
 function authenticateWithApiWording(module: ApiModule, run: () => Account): Account {
