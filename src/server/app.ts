@@ -15,6 +15,7 @@ import { apiEntrance } from "./http/apiEntrance.js";
 import { createAdminRouter } from "./admin/router.js";
 import { ADMIN_PATH, isAdminPath } from "./admin/adminPath.js";
 import { mountPath } from "./mountPaths.js";
+import { FaultRules } from "./admin/faultRules.js";
 
 export type AppDeps = {
   config: ServerConfig;
@@ -24,6 +25,8 @@ export type AppDeps = {
   rateLimiters: Partial<Record<string, RateLimiter>>;
   /** Per API, the read cache (only when this process sees every change to its database). */
   readCaches?: Partial<Record<string, ReadCache>>;
+  /** The fault rules of /__admin/faults; a fresh, empty set when not given. */
+  faults?: FaultRules;
 };
 
 /** Builds the Express app: no listening, no timers, no environment (see startServer). */
@@ -43,6 +46,7 @@ export function createApp(deps: AppDeps): { app: Express; mountPaths: Record<str
     corsForBrowserApps(req, res, next);
   });
 
+  const faults = deps.faults ?? new FaultRules();
   const alone = deps.config.onlyApi !== undefined;
   const mountPaths: Record<string, string> = Object.fromEntries(
     deps.modules.map((m) => [m.api, mountPath(m.api, loadSpec(m.api), alone)]),
@@ -58,13 +62,13 @@ export function createApp(deps: AppDeps): { app: Express; mountPaths: Record<str
   const apis = deps.modules.map((module) => {
     const spec = loadSpec(module.api);
     const reads = cachedReads[module.api];
-    const serve = createApiHandler({ module, spec, config: deps.config, logger: deps.logger, rateLimiter: deps.rateLimiters[module.api], cachedReads: reads });
+    const serve = createApiHandler({ module, spec, config: deps.config, logger: deps.logger, rateLimiter: deps.rateLimiters[module.api], cachedReads: reads, faults });
     // Cached answers go out before authentication; not for an API with a rate limit, where each request counts.
     return { mountPath: mountPaths[module.api]!, serve, lane: deps.rateLimiters[module.api] ? undefined : reads };
   });
-  app.use(apiEntrance(apis));
+  app.use(apiEntrance(apis, faults));
   const guard = { bindHost: deps.config.host, token: deps.config.adminTokenRequired ? deps.config.adminToken : undefined };
-  app.use(ADMIN_PATH, createAdminRouter({ database: deps.database, modules: deps.modules, mountPaths, onReset: forgetCachedReads, guard }));
+  app.use(ADMIN_PATH, createAdminRouter({ database: deps.database, modules: deps.modules, mountPaths, onReset: forgetCachedReads, guard, faults }));
   app.use(function noApiHere(_req, res) {
     res.status(404).json({ error: "No API is mounted at this path; GET /__admin lists them." });
   });

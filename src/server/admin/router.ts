@@ -4,6 +4,8 @@ import type { ApiModule } from "../http/apiModule.js";
 import { resetToSeed } from "../seeding.js";
 import { ADMIN_PATH } from "./adminPath.js";
 import { adminGuard, type AdminGuardOptions } from "./guard.js";
+import type { FaultRules } from "./faultRules.js";
+import { registerFaultRoutes } from "./faults.js";
 
 export type AdminOptions = {
   database: Database;
@@ -12,6 +14,7 @@ export type AdminOptions = {
   /** Called after a reset (cached reads must go). */
   onReset?: () => void;
   guard: AdminGuardOptions;
+  faults: FaultRules;
 };
 
 /**
@@ -57,6 +60,8 @@ export function createAdminRouter(options: AdminOptions): Router {
       res.status(503).json({ status: "unavailable", database: options.database.kind });
     }
   });
+
+  registerFaultRoutes(router, { faults: options.faults });
 
   router.use(function adminError(error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) {
     // body-parser's refusals carry their 4xx; anything else is ours, and says nothing more.
