@@ -16,6 +16,7 @@ import { createAdminRouter } from "./admin/router.js";
 import { ADMIN_PATH, isAdminPath } from "./admin/adminPath.js";
 import { mountPath } from "./mountPaths.js";
 import { FaultRules } from "./admin/faultRules.js";
+import { RequestJournal } from "./admin/requestJournal.js";
 
 export type AppDeps = {
   config: ServerConfig;
@@ -47,6 +48,7 @@ export function createApp(deps: AppDeps): { app: Express; mountPaths: Record<str
   });
 
   const faults = deps.faults ?? new FaultRules();
+  const journal = new RequestJournal(deps.config.journalSize, deps.modules.map((m) => [m.api, loadSpec(m.api)] as const));
   const alone = deps.config.onlyApi !== undefined;
   const mountPaths: Record<string, string> = Object.fromEntries(
     deps.modules.map((m) => [m.api, mountPath(m.api, loadSpec(m.api), alone)]),
@@ -64,11 +66,11 @@ export function createApp(deps: AppDeps): { app: Express; mountPaths: Record<str
     const reads = cachedReads[module.api];
     const serve = createApiHandler({ module, spec, config: deps.config, logger: deps.logger, rateLimiter: deps.rateLimiters[module.api], cachedReads: reads, faults });
     // Cached answers go out before authentication; not for an API with a rate limit, where each request counts.
-    return { mountPath: mountPaths[module.api]!, serve, lane: deps.rateLimiters[module.api] ? undefined : reads };
+    return { api: module.api, mountPath: mountPaths[module.api]!, serve, lane: deps.rateLimiters[module.api] ? undefined : reads };
   });
-  app.use(apiEntrance(apis, faults));
+  app.use(apiEntrance(apis, faults, journal));
   const guard = { bindHost: deps.config.host, token: deps.config.adminTokenRequired ? deps.config.adminToken : undefined };
-  app.use(ADMIN_PATH, createAdminRouter({ database: deps.database, modules: deps.modules, mountPaths, onReset: forgetCachedReads, guard, faults }));
+  app.use(ADMIN_PATH, createAdminRouter({ database: deps.database, modules: deps.modules, mountPaths, onReset: forgetCachedReads, guard, faults, journal }));
   app.use(function noApiHere(_req, res) {
     res.status(404).json({ error: "No API is mounted at this path; GET /__admin lists them." });
   });

@@ -6,6 +6,8 @@ import { ADMIN_PATH } from "./adminPath.js";
 import { adminGuard, type AdminGuardOptions } from "./guard.js";
 import type { FaultRules } from "./faultRules.js";
 import { registerFaultRoutes } from "./faults.js";
+import type { RequestJournal } from "./requestJournal.js";
+import { registerJournalRoutes } from "./journal.js";
 
 export type AdminOptions = {
   database: Database;
@@ -15,6 +17,7 @@ export type AdminOptions = {
   onReset?: () => void;
   guard: AdminGuardOptions;
   faults: FaultRules;
+  journal: RequestJournal;
 };
 
 /**
@@ -62,6 +65,7 @@ export function createAdminRouter(options: AdminOptions): Router {
   });
 
   registerFaultRoutes(router, { faults: options.faults });
+  registerJournalRoutes(router, { journal: options.journal });
 
   router.use(function adminError(error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) {
     // body-parser's refusals carry their 4xx; anything else is ours, and says nothing more.
