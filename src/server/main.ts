@@ -54,7 +54,8 @@ function printBanner(server: Awaited<ReturnType<typeof startServer>>, config: Se
   if (config.adminTokenRequired) {
     // The fragment never reaches the server: the console reads it and sends it as the bearer token.
     const shown = config.adminTokenFromEnvironment ? "(the value of ADMIN_TOKEN)" : config.adminToken;
-    lines.push(`  admin token ${shown}  (send Authorization: Bearer <token>; console: ${server.url}/__admin/#token=<token>)`);
+    const consoleToken = config.adminTokenFromEnvironment ? "<token>" : config.adminToken;
+    lines.push(`  admin token ${shown}  (send Authorization: Bearer <token>; console: ${server.url}/__admin/#token=${consoleToken})`);
   } else lines.push(`  console     ${server.url}/__admin/`);
   if (config.vaultKeyIsDevelopmentDefault) lines.push("  vault: using the built-in development key; set VAULT_KEY (32 bytes, hex or base64) for anything real");
   console.log(lines.join("\n"));

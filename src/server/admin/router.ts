@@ -8,6 +8,7 @@ import type { FaultRules } from "./faultRules.js";
 import { registerFaultRoutes } from "./faults.js";
 import type { RequestJournal } from "./requestJournal.js";
 import { registerJournalRoutes } from "./journal.js";
+import { registerConsoleRoutes } from "./console.js";
 
 export type AdminOptions = {
   database: Database;
@@ -35,6 +36,7 @@ export function createAdminRouter(options: AdminOptions): Router {
   });
   router.use(adminGuard(options.guard));
   router.use(express.json({ limit: "64kb", strict: true }));
+  registerConsoleRoutes(router);
 
   router.get("/", function describeServer(req, res) {
     const origin = `${req.protocol}://${req.get("host")}`;
