@@ -12,8 +12,9 @@ const flags = new Command("connector-contracts-server")
   .option("--port <port>", "port to listen on (env PORT; default 4000; 0 = any free port)")
   .option("--host <host>", "address to listen on (env HOST; default 127.0.0.1)")
   .option("--pglite-dir <dir>", "PGlite data directory, or 'memory' (env PGLITE_DIR; default .data/pglite)")
+  .option("--log-format <format>", "json (one JSON line per record) or pretty (one readable line per request) (env LOG_FORMAT; default pretty on a terminal, json otherwise)")
   .parse()
-  .opts<{ api?: string; port?: string; host?: string; pgliteDir?: string }>();
+  .opts<{ api?: string; port?: string; host?: string; pgliteDir?: string; logFormat?: string }>();
 
 const env = {
   ...process.env,
@@ -21,6 +22,8 @@ const env = {
   ...(flags.port ? { PORT: flags.port } : {}),
   ...(flags.host ? { HOST: flags.host } : {}),
   ...(flags.pgliteDir ? { PGLITE_DIR: flags.pgliteDir } : {}),
+  // A person at a terminal reads lines; a pipe or a file gets JSON for machines.
+  ...(flags.logFormat ? { LOG_FORMAT: flags.logFormat } : !process.env.LOG_FORMAT && process.stdout.isTTY ? { LOG_FORMAT: "pretty" } : {}),
 };
 
 try {

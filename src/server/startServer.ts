@@ -33,7 +33,7 @@ export type StartOptions = { logDestination?: DestinationStream };
 
 /** Opens the database, seeds it once, and listens (port 0 picks a free port, as tests do). */
 export async function startServer(config: ServerConfig, options: StartOptions = {}): Promise<RunningServer> {
-  const logger = createLogger(config.logLevel, options.logDestination);
+  const logger = createLogger(config.logLevel, options.logDestination, config.logFormat);
   const database = await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: config.pgliteDir, logger });
   let redis: Redis | undefined;
   try {
