@@ -17,6 +17,8 @@ import { ADMIN_PATH, isAdminPath } from "./admin/adminPath.js";
 import { mountPath } from "./mountPaths.js";
 import type { Simulation } from "./simulation.js";
 import type { AccountKeys } from "./http/authentication.js";
+import { FaultRules } from "./admin/faultRules.js";
+import { RequestJournal } from "./admin/requestJournal.js";
 
 export type AppDeps = {
   config: ServerConfig;
@@ -30,6 +32,8 @@ export type AppDeps = {
   simulation: Simulation;
   /** Every key the APIs accept: dev keys and those of accounts made through /__admin. */
   accountKeys: AccountKeys;
+  /** The fault rules of /__admin/faults; a fresh, empty set when not given. */
+  faults?: FaultRules;
 };
 
 /** Builds the Express app: no listening, no timers, no environment (see startServer). */
@@ -49,6 +53,8 @@ export function createApp(deps: AppDeps): { app: Express; mountPaths: Record<str
     corsForBrowserApps(req, res, next);
   });
 
+  const faults = deps.faults ?? new FaultRules();
+  const journal = new RequestJournal(deps.config.journalSize, deps.modules.map((m) => [m.api, loadSpec(m.api)] as const));
   const alone = deps.config.onlyApi !== undefined;
   const mountPaths: Record<string, string> = Object.fromEntries(
     deps.modules.map((m) => [m.api, mountPath(m.api, loadSpec(m.api), alone)]),
@@ -72,11 +78,12 @@ export function createApp(deps: AppDeps): { app: Express; mountPaths: Record<str
       rateLimiter: deps.rateLimiters[module.api],
       cachedReads: reads,
       keys: deps.accountKeys.forApi(module.api),
+      faults,
     });
     // Cached answers go out before authentication; not for an API with a rate limit, where each request counts.
-    return { mountPath: mountPaths[module.api]!, serve, lane: deps.rateLimiters[module.api] ? undefined : reads };
+    return { api: module.api, mountPath: mountPaths[module.api]!, serve, lane: deps.rateLimiters[module.api] ? undefined : reads };
   });
-  app.use(apiEntrance(apis));
+  app.use(apiEntrance(apis, faults, journal));
   const guard = { bindHost: deps.config.host, token: deps.config.adminTokenRequired ? deps.config.adminToken : undefined };
   app.use(
     ADMIN_PATH,
@@ -89,6 +96,8 @@ export function createApp(deps: AppDeps): { app: Express; mountPaths: Record<str
       accountKeys: deps.accountKeys,
       onReset: forgetCachedReads,
       guard,
+      faults,
+      journal,
     }),
   );
   app.use(function noApiHere(_req, res) {

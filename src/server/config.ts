@@ -55,6 +55,8 @@ export type ServerConfig = Readonly<{
   adminTokenRequired: boolean;
   /** The token came from ADMIN_TOKEN: the operator knows it, so the banner does not print it. */
   adminTokenFromEnvironment: boolean;
+  /** How many API requests /__admin/requests keeps (0 = no journal). */
+  journalSize: number;
   /** How log lines are written: JSON for machines (default), or one readable line per request. */
   logFormat: "json" | "pretty";
 }>;
@@ -71,7 +73,7 @@ type Env = Record<string, string | undefined>;
  * VERN_RATE_LIMIT (requests/minute, 0 = off), MERGE_RATE_LIMIT, SEED_DIR, SIM_STEP_MS, CONNECTOR_TIMEOUT_MS,
  * LOG_LEVEL, RESPONSE_VALIDATION, BODY_LIMIT_BYTES, READ_CACHE (auto or off),
  * AGENT_ALLOWED_HOSTS (host[:port],... or *), AGENT_MAX_RESPONSE_BYTES, AGENT_MAX_CONCURRENT, AGENT_MAX_QUEUED,
- * ADMIN_TOKEN, LOG_FORMAT (json or pretty).
+ * ADMIN_TOKEN, LOG_FORMAT (json or pretty), JOURNAL_SIZE (requests kept by /__admin/requests, 0 = none).
  */
 export function loadConfig(env: Env, overrides: Partial<ServerConfig> = {}): ServerConfig {
   const onlyApi = env.CC_API ? parseApi(env.CC_API) : undefined;
@@ -103,6 +105,7 @@ export function loadConfig(env: Env, overrides: Partial<ServerConfig> = {}): Ser
     adminToken: env.ADMIN_TOKEN || randomBytes(24).toString("base64url"),
     adminTokenRequired: Boolean(env.ADMIN_TOKEN) || !isLoopbackHost(env.HOST ?? "127.0.0.1"),
     adminTokenFromEnvironment: Boolean(env.ADMIN_TOKEN),
+    journalSize: int(env.JOURNAL_SIZE, 500, "JOURNAL_SIZE", 0, 100_000),
     logFormat: oneOf(env.LOG_FORMAT, ["json", "pretty"] as const, "json", "LOG_FORMAT"),
     ...overrides,
   };

@@ -1,6 +1,7 @@
 import { pino, type Logger, type DestinationStream } from "pino";
 import { errorForLog } from "./secrets/errorForLog.js";
 import { secretLogPaths } from "./secrets/secretLogPaths.js";
+import { PinoPretty } from "pino-pretty";
 
 /**
  * Paths pino blanks out wherever they appear in a log line: the credentials of every API and
@@ -21,7 +22,11 @@ export const REDACTED_PATHS = [...new Set([
   "auth",
 ])];
 
-export function createLogger(level: string, destination?: DestinationStream): Logger {
+/**
+ * JSON lines for machines (the default), or `pretty`: one readable line per request for a person
+ * at a terminal. Redaction happens in pino before either is written.
+ */
+export function createLogger(level: string, destination?: DestinationStream, format: "json" | "pretty" = "json"): Logger {
   return pino(
     {
       level,
@@ -29,8 +34,30 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
       serializers: { err: errorForLog, error: errorForLog },
       base: { service: "connector-contracts" },
     },
-    destination ?? batchedStdout(),
+    destination ?? (format === "pretty" ? prettyStdout() : batchedStdout()),
   );
+}
+
+type RequestLine = { msg?: string; req?: { method?: string; url?: string; id?: string }; res?: { statusCode?: number }; responseTime?: number };
+
+/**
+ * pino-pretty (pino's own formatter) on one line a record: a request reads
+ * `12:04:31.120 INFO: GET /vern/migrations → 201 in 12 ms (id …)`; other lines keep their fields
+ * on the same line. Written synchronously: this mode is for people, not for throughput.
+ */
+function prettyStdout(): DestinationStream {
+  return PinoPretty({
+    destination: 1,
+    sync: true,
+    colorize: process.stdout.isTTY === true,
+    singleLine: true,
+    translateTime: "SYS:HH:MM:ss.l",
+    ignore: "pid,hostname,service,req,res,responseTime",
+    messageFormat: (log: RequestLine, messageKey: string) => {
+      if (log.req && log.res) return `${log.req.method} ${log.req.url} → ${log.res.statusCode} in ${log.responseTime} ms (id ${log.req.id})`;
+      return String((log as Record<string, unknown>)[messageKey] ?? "");
+    },
+  });
 }
 
 /**

@@ -38,7 +38,7 @@ export type StartOptions = { logDestination?: DestinationStream };
 
 /** Opens the database, seeds it once, and listens (port 0 picks a free port, as tests do). */
 export async function startServer(config: ServerConfig, options: StartOptions = {}): Promise<RunningServer> {
-  const logger = createLogger(config.logLevel, options.logDestination);
+  const logger = createLogger(config.logLevel, options.logDestination, config.logFormat);
   // A bad seed folder stops the start before anything is opened, naming the file.
   const fixtures = config.seedDir ? Fixtures.withSeedDir(config.seedDir) : Fixtures.builtIn();
   const database = await openDatabase({

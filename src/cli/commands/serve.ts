@@ -4,7 +4,7 @@ import { EXIT, type ExitCode } from "../exitCodes.js";
 import type { CliIo } from "../io.js";
 
 /** The flags of `serve`: each one overrides the environment variable it names (src/server/config.ts reads both once). */
-export type ServeFlags = { api?: string; port?: string; host?: string; pgliteDir?: string; seedDir?: string };
+export type ServeFlags = { api?: string; port?: string; host?: string; pgliteDir?: string; seedDir?: string; logFormat?: string };
 
 const EXIT_CODE_HELP = `
   DATABASE_URL=postgres://… connector-contracts serve     the same server on a real PostgreSQL
@@ -26,6 +26,7 @@ export function serveCommand(io: CliIo, setExit: (code: ExitCode) => void): Comm
     .option("--port <port>", "port to listen on (env PORT; default 4000; 0 = any free port)")
     .option("--host <host>", "address to listen on (env HOST; default 127.0.0.1)")
     .option("--pglite-dir <dir>", "PGlite data directory, or 'memory' (env PGLITE_DIR; default .data/pglite)")
+    .option("--log-format <format>", "json (one JSON line per record) or pretty (one readable line per request) (env LOG_FORMAT; default pretty on a terminal, json otherwise)")
     .option("--seed-dir <dir>", "your own seed data, laid out as fixtures/ (<api>/<file>.json; env SEED_DIR)")
     .addHelpText("after", EXIT_CODE_HELP)
     .action(async (flags: ServeFlags) => setExit(await runServe(flags, io)));
@@ -74,6 +75,8 @@ function serverEnv(flags: ServeFlags, env: CliIo["env"]): Record<string, string 
     ...(flags.host ? { HOST: flags.host } : {}),
     ...(flags.pgliteDir ? { PGLITE_DIR: flags.pgliteDir } : {}),
     ...(flags.seedDir ? { SEED_DIR: flags.seedDir } : {}),
+    // A person at a terminal reads lines; a pipe or a file gets JSON for machines.
+    ...(flags.logFormat ? { LOG_FORMAT: flags.logFormat } : !env.LOG_FORMAT && process.stdout.isTTY ? { LOG_FORMAT: "pretty" } : {}),
   };
 }
 
@@ -92,7 +95,8 @@ function banner(server: RunningServer, config: ServerConfig): string {
   if (config.adminTokenRequired) {
     // The fragment never reaches the server: the console reads it and sends it as the bearer token.
     const shown = config.adminTokenFromEnvironment ? "(the value of ADMIN_TOKEN)" : config.adminToken;
-    lines.push(`  admin token ${shown}  (send Authorization: Bearer <token>; console: ${server.url}/__admin/#token=<token>)`);
+    const consoleToken = config.adminTokenFromEnvironment ? "<token>" : config.adminToken;
+    lines.push(`  admin token ${shown}  (send Authorization: Bearer <token>; console: ${server.url}/__admin/#token=${consoleToken})`);
   } else lines.push(`  console     ${server.url}/__admin/`);
   if (config.vaultKeyIsDevelopmentDefault) {
     lines.push("  vault: VAULT_KEY is not set: using the built-in development key (public; allowed for in-memory data, or PGlite on loopback)");

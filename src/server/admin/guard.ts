@@ -1,5 +1,6 @@
 import { timingSafeEqual } from "node:crypto";
 import type { NextFunction, Request, Response } from "express";
+import { isConsoleRequest } from "./console.js";
 
 /**
  * What the admin API needs to know about where it listens: the address it was told to bind to
@@ -26,8 +27,8 @@ export type AdminRequestFacts = {
   /** The port and address the request actually arrived on. */
   localPort: number;
   localAddress: string | undefined;
-  /** The console's page itself (GET /__admin/ as HTML): static, holds no data, so no token. */
-  isConsolePage: boolean;
+  /** One of the console's files (GET /__admin/ as HTML, its script and style): static, no data, so no token. */
+  isConsoleFile: boolean;
 };
 
 type AdminCheck = (facts: AdminRequestFacts, options: AdminGuardOptions) => AdminRefusal | undefined;
@@ -76,7 +77,7 @@ export function changeIsNotASimpleRequest(facts: AdminRequestFacts): AdminRefusa
 
 /** The bearer token, when one is required (a server reachable from other machines, or ADMIN_TOKEN set). */
 export function callerHoldsTheToken(facts: AdminRequestFacts, options: AdminGuardOptions): AdminRefusal | undefined {
-  if (options.token === undefined || facts.isConsolePage) return undefined;
+  if (options.token === undefined || facts.isConsoleFile) return undefined;
   const match = /^Bearer\s+(\S+)\s*$/i.exec(facts.authorization ?? "");
   if (match && sameSecret(match[1]!, options.token)) return undefined;
   return { status: 401, error: "The admin API needs Authorization: Bearer <admin token> (printed by npm start, or ADMIN_TOKEN)." };
@@ -118,7 +119,7 @@ function factsOf(req: Request): AdminRequestFacts {
     authorization: header("authorization"),
     localPort: req.socket.localPort ?? 0,
     localAddress: req.socket.localAddress,
-    isConsolePage: req.method === "GET" && req.path === "/" && req.originalUrl.split("?")[0]!.endsWith("/__admin/"),
+    isConsoleFile: isConsoleRequest(req),
   };
 }
 

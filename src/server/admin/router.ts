@@ -13,6 +13,11 @@ import { registerAccountRoutes } from "./accounts.js";
 import { registerClockRoutes } from "./clock.js";
 import { registerScenarioRoutes } from "./scenarios.js";
 import { registerStateRoutes } from "./state.js";
+import type { FaultRules } from "./faultRules.js";
+import { registerFaultRoutes } from "./faults.js";
+import type { RequestJournal } from "./requestJournal.js";
+import { registerJournalRoutes } from "./journal.js";
+import { registerConsoleRoutes } from "./console.js";
 
 export type AdminOptions = {
   database: Database;
@@ -24,6 +29,8 @@ export type AdminOptions = {
   /** Called after anything changes state behind the APIs' backs (cached reads must go). */
   onReset?: () => void;
   guard: AdminGuardOptions;
+  faults: FaultRules;
+  journal: RequestJournal;
 };
 
 /**
@@ -47,6 +54,7 @@ export function createAdminRouter(options: AdminOptions): Router {
     options.onReset?.();
     options.accountKeys.replaceIssued(await loadIssuedKeys(options.database, apis));
   };
+  registerConsoleRoutes(router);
 
   router.get("/", async function describeServer(req, res) {
     const origin = `${req.protocol}://${req.get("host")}`;
@@ -87,6 +95,8 @@ export function createAdminRouter(options: AdminOptions): Router {
   registerClockRoutes(router, { simulation: options.simulation, stepMs: options.stepMs });
   registerStateRoutes(router, { snapshots: new MockSnapshots(options.database, options.modules), onStateReplaced: stateReplaced });
   registerAccountRoutes(router, { database: options.database, modules: options.modules, mountPaths: options.mountPaths, accountKeys: options.accountKeys });
+  registerFaultRoutes(router, { faults: options.faults });
+  registerJournalRoutes(router, { journal: options.journal });
 
   router.use(function adminError(error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) {
     // A refusal says why; anything else is opaque (never the error's own text).

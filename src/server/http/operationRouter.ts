@@ -12,6 +12,8 @@ import { sendResult, serveCachedRead, type CachedReadsOfApi } from "./cachedRead
 import { createRequestValidators } from "./requestValidation.js";
 import { operationFinder } from "./operationFinder.js";
 import { requestLogger } from "./requestLogging.js";
+import { createForcedAnswers } from "./forcedAnswers.js";
+import type { FaultRules } from "../admin/faultRules.js";
 
 export type ApiHandlerOptions = {
   module: ApiModule;
@@ -23,6 +25,8 @@ export type ApiHandlerOptions = {
   keys?: KeyRegistry;
   /** Answers of the module's cacheable reads (only when this process sees every change to the database). */
   cachedReads?: CachedReadsOfApi;
+  /** The fault rules of /__admin/faults (shared by every API of the server). */
+  faults: FaultRules;
 };
 
 /**
@@ -38,6 +42,7 @@ export function createApiHandler(options: ApiHandlerOptions): (req: Request, res
   const authenticate = createAuthenticator(module.api, spec, keys);
   const validatorFor = createRequestValidators(spec);
   const checkResponse = responseChecker(spec, options);
+  const forced = createForcedAnswers({ api: module.api, spec, faults: options.faults, errorBody: module.errorBody });
 
   const reads = options.cachedReads;
   const cachedOperations = new Set(reads ? (module.cacheableReads ?? []) : []);
@@ -91,6 +96,12 @@ export function createApiHandler(options: ApiHandlerOptions): (req: Request, res
           return fail(refusal, req, res);
         }
         req.params = found.params;
+        res.locals.operationId = found.entry.operation.operationId;
+        if (forced.wanted(req)) {
+          const { operation } = found.entry;
+          const send = (result: OperationResponse) => sendResult(res, checkResponse(operation, result, () => requestLogger(req, options.logger)));
+          return void forced.answer(req, res, operation, send, () => found.entry.handle(req, res)).catch((error: unknown) => fail(error, req, res));
+        }
         found.entry.handle(req, res).catch((error: unknown) => fail(error, req, res));
       } catch (error) {
         // A path parameter that does not percent-decode (URIError).
