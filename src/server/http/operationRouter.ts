@@ -19,8 +19,8 @@ export type ApiHandlerOptions = {
   config: Pick<ServerConfig, "responseValidation" | "bodyLimitBytes">;
   logger: Logger;
   rateLimiter?: RateLimiter;
-  /** Where keys are looked up; the module's dev keys when absent. */
-  keys?: KeyRegistry;
+  /** Where keys are looked up: the dev keys and those issued through /__admin (AccountKeys.forApi). */
+  keys: KeyRegistry;
   /** Answers of the module's cacheable reads (only when this process sees every change to the database). */
   cachedReads?: CachedReadsOfApi;
 };
@@ -34,8 +34,7 @@ export type ApiHandlerOptions = {
  */
 export function createApiHandler(options: ApiHandlerOptions): (req: Request, res: Response) => void {
   const { module, spec } = options;
-  const keys = options.keys ?? new Map(module.devKeys.map((k) => [k.key, { api: module.api, accountId: k.accountId, label: k.label }]));
-  const authenticate = createAuthenticator(module.api, spec, keys);
+  const authenticate = createAuthenticator(module.api, spec, options.keys);
   const validatorFor = createRequestValidators(spec);
   const checkResponse = responseChecker(spec, options);
 
