@@ -62,9 +62,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     let listeningPort: number | undefined;
     const modules = createApiModules({ config, database, vault, logger, clock, fixtures, listeningPort: () => listeningPort });
     await seedIfEmpty(database, modules, fixtures);
-    const accountKeys = new AccountKeys(
-      Object.fromEntries(modules.map((m) => [m.api, new Map(m.devKeys.map((k) => [k.key, { api: m.api, accountId: k.accountId, label: k.label }]))])),
-    );
+    const accountKeys = new AccountKeys(modules);
     accountKeys.replaceIssued(await loadIssuedKeys(database, modules.map((m) => m.api)));
     const rateLimiters: Record<string, RateLimiter> = {};
     for (const module of modules) {

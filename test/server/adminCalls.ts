@@ -4,7 +4,8 @@ import type { TestServer } from "../support/testServer.js";
 export async function admin(server: TestServer, method: "GET" | "POST" | "DELETE", path: string, body?: unknown): Promise<{ status: number; body: any }> {
   const response = await fetch(`${server.url}/__admin${path}`, {
     method,
-    ...(method === "POST" ? { headers: { "content-type": "application/json" }, body: JSON.stringify(body ?? {}) } : {}),
+    // A POST without a body (a restore) still says it is JSON, as the admin API requires of every change.
+    ...(method === "POST" ? { headers: { "content-type": "application/json" }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) } : {}),
   });
   return { status: response.status, body: await response.json() };
 }

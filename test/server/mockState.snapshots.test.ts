@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiClient } from "../../src/clients/index.js";
 import { DATABASE_TARGETS } from "../support/testDatabases.js";
 import { startTestServer, type TestServer } from "../support/testServer.js";
+import { tablesContaining } from "../support/databaseScan.js";
 import { admin } from "./adminCalls.js";
 import { SALESFORCE_CREDENTIALS, migrationWithConnection, runReaches, startRun, vernClient } from "./vernTestKit.js";
 import { ACME_KEY as WEXA_KEY, SEED, SEEDED_SECRETS } from "./wexa.support.js";
@@ -70,6 +71,8 @@ describe.each(DATABASE_TARGETS)("snapshots through /__admin on %s", (database) =
       expect(text).not.toContain("ciphertext");
     }
     expect(listed.body.snapshots.map((s: { name: string }) => s.name)).toEqual(expect.arrayContaining(["baseline", "listing"]));
+    // The snapshot table keeps the vault's rows as ciphertext: no secret is readable in any table but the vault.
+    for (const secret of [...SEEDED_SECRETS, SALESFORCE_CREDENTIALS.client_secret]) expect(await tablesContaining(server.database, secret)).toEqual([]);
     // Saving under an existing name replaces it (200, not 201).
     expect((await admin(server, "POST", "/snapshots", { name: "listing" })).status).toBe(200);
   });

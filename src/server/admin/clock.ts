@@ -29,7 +29,11 @@ export function registerClockRoutes(router: Router, deps: { simulation: Simulati
     if (advanceMs !== undefined && (!Number.isInteger(advanceMs) || (advanceMs as number) < 1 || (advanceMs as number) > maxMs)) {
       throw badRequest(`advanceMs must be an integer from 1 to ${maxMs} (${MAX_STEPS_PER_CALL} steps of ${stepMs} ms); call again to go further.`);
     }
-    if (frozen === true) simulation.clock.freeze();
+    if (frozen === true) {
+      simulation.clock.freeze();
+      // A pass the timer began before the freeze finishes first: after the answer, nothing moves.
+      await simulation.idle();
+    }
     if (frozen === false) simulation.clock.unfreeze();
     if (typeof advanceMs === "number") await simulation.advanceBy(advanceMs);
     res.json(describe());

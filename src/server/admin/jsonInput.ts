@@ -8,7 +8,9 @@ const parseJson = express.json({ limit: "64kb", strict: true });
  * sends without a preflight) is refused with 415 before anything changes.
  */
 export function jsonBody(req: Request, res: Response, next: NextFunction): void {
-  if (!req.is("application/json")) {
+  // The header itself, not req.is(): that answers null for a request without a body (a bare restore).
+  const mediaType = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
+  if (mediaType !== "application/json") {
     res.status(415).json({ error: "Send the body as content-type: application/json." });
     return;
   }

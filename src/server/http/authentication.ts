@@ -19,14 +19,18 @@ export type IssuedKey = { key: string; api: ApiName; accountId: string; label: s
 export class AccountKeys {
   private issued = new Map<string, Account>();
 
-  constructor(private readonly devKeys: Readonly<Partial<Record<ApiName, ReadonlyMap<string, Account>>>>) {}
+  private readonly devKeys: ReadonlyMap<ApiName, ReadonlyMap<string, Account>>;
+
+  constructor(apis: ReadonlyArray<{ api: ApiName; devKeys: ReadonlyArray<{ key: string; accountId: string; label: string }> }>) {
+    this.devKeys = new Map(apis.map(({ api, devKeys }) => [api, new Map(devKeys.map((k) => [k.key, { api, accountId: k.accountId, label: k.label }]))]));
+  }
 
   /** What one API's authenticator looks keys up in. */
   forApi(api: ApiName): KeyRegistry {
     return {
       get: (key) => {
         const issued = this.issued.get(key);
-        return issued?.api === api ? issued : this.devKeys[api]?.get(key);
+        return issued?.api === api ? issued : this.devKeys.get(api)?.get(key);
       },
     };
   }

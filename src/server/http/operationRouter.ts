@@ -21,8 +21,8 @@ export type ApiHandlerOptions = {
   config: Pick<ServerConfig, "responseValidation" | "bodyLimitBytes">;
   logger: Logger;
   rateLimiter?: RateLimiter;
-  /** Where keys are looked up; the module's dev keys when absent. */
-  keys?: KeyRegistry;
+  /** Where keys are looked up: the dev keys and those issued through /__admin (AccountKeys.forApi). */
+  keys: KeyRegistry;
   /** Answers of the module's cacheable reads (only when this process sees every change to the database). */
   cachedReads?: CachedReadsOfApi;
   /** The fault rules of /__admin/faults (shared by every API of the server). */
@@ -38,8 +38,7 @@ export type ApiHandlerOptions = {
  */
 export function createApiHandler(options: ApiHandlerOptions): (req: Request, res: Response) => void {
   const { module, spec } = options;
-  const keys = options.keys ?? new Map(module.devKeys.map((k) => [k.key, { api: module.api, accountId: k.accountId, label: k.label }]));
-  const authenticate = createAuthenticator(module.api, spec, keys);
+  const authenticate = createAuthenticator(module.api, spec, options.keys);
   const validatorFor = createRequestValidators(spec);
   const checkResponse = responseChecker(spec, options);
   const forced = createForcedAnswers({ api: module.api, spec, faults: options.faults, errorBody: module.errorBody });
