@@ -13,6 +13,7 @@ import { createOperationMatcher } from "./operationMatcher.js";
 import type { RunOptions } from "./options.js";
 import type { OwnedResource, Probe } from "./profile.js";
 import { Redactor } from "./redaction.js";
+import { printable } from "./reporters/printable.js";
 import { CLEANUP_SENDER, Transport } from "./transport.js";
 import type { ContractBasis, Exchange, Finding, Severity } from "./types.js";
 
@@ -292,7 +293,7 @@ export class CheckContext {
   }
 
   progress(line: string): void {
-    this.options.onProgress(this.redactor.redact(line));
+    this.options.onProgress(printable(this.redactor.redact(line)));
   }
 }
 

@@ -6,6 +6,7 @@ import { API_NAMES, type ApiName } from "../../contracts/apiNames.js";
 import { checkNamesFor, ConnectionError, renderHtml, renderJson, renderJunit, renderTerminal, runConformance, type Report, type RunInput } from "../../conformance/index.js";
 import { DEFAULT_OPTIONS } from "../../conformance/options.js";
 import { Redactor } from "../../conformance/redaction.js";
+import { printable } from "../../conformance/reporters/printable.js";
 import { defaultKeyEnv, resolveCredentials } from "../credentials.js";
 import { EXIT, UsageError, type ExitCode } from "../exitCodes.js";
 import type { CliIo } from "../io.js";
@@ -144,7 +145,8 @@ async function runCheck(flags: CheckFlags, io: CliIo): Promise<ExitCode> {
   redactor.add(config.run.secondaryKey, "<secondary key>");
   for (const [name, value] of Object.entries(config.run.headers ?? {})) redactor.add(value, `<header ${name}>`);
   const out = (text: string) => io.stdout(redactor.redact(text));
-  const err = (text: string) => io.stderr(redactor.redact(text));
+  // What goes to stderr may quote the server (a diagnosis, an error): its control characters are shown escaped.
+  const err = (text: string) => io.stderr(printable(redactor.redact(text)));
 
   const controller = new AbortController();
   const stopListening = io.onInterrupt(() => {
