@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { checkCommand } from "./commands/check.js";
+import { cleanupCommand } from "./commands/cleanup.js";
 import { EXIT, type ExitCode } from "./exitCodes.js";
 import type { CliIo } from "./io.js";
 
@@ -15,6 +16,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
     .showHelpAfterError("(add --help for the options)")
     .exitOverride();
   program.addCommand(checkCommand(io, (code) => (exitCode = code)).exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr }).showHelpAfterError("(add --help for the options)"));
+  program.addCommand(cleanupCommand(io, (code) => (exitCode = code)).exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr }).showHelpAfterError("(add --help for the options)"));
   try {
     await program.parseAsync([...argv], { from: "user" });
     return exitCode;

@@ -122,6 +122,30 @@ describe("the suite against deployments unlike the reference server", () => {
     expect(stdout).not.toContain("breaks the documented contract");
   });
 
+  it("`cleanup` removes an earlier run's leftovers by run id or name, never anything else, and says what it cannot remove", async () => {
+    const make = async (name: string) =>
+      fetch(`${server.apiUrls.merge}/tool-packs/`, { method: "POST", headers: { authorization: `Bearer ${mergePrimary!.key}`, "content-type": "application/json" }, body: JSON.stringify({ name, description: "x", connectors: [] }) });
+    for (const name of ["cc-conformance-deadbeef-left-1", "cc-conformance-cafebabe-left-2", "keep-me cc-conformance-deadbeef"]) expect((await make(name)).status).toBe(201);
+    const cli = async (args: string[], env: Record<string, string>) => {
+      let stdout = "";
+      const code = await runCli(["cleanup", ...args], { env, stdout: (t) => void (stdout += t), stderr: (t) => void (stdout += t), color: false, onInterrupt: () => () => undefined });
+      return { code, stdout };
+    };
+    const names = async () => (await mergePacks()).map((p) => p.name);
+
+    const one = await cli(["--api", "merge", "--base-url", server.apiUrls.merge!, "--run-id", "deadbeef"], { CC_MERGE_KEY: mergePrimary!.key });
+    expect(one.code, one.stdout).toBe(0);
+    expect(await names()).not.toContain("cc-conformance-deadbeef-left-1");
+    expect(await names()).toEqual(expect.arrayContaining(["cc-conformance-cafebabe-left-2", "keep-me cc-conformance-deadbeef"]));
+    const all = await cli(["--api", "merge", "--base-url", server.apiUrls.merge!], { CC_MERGE_KEY: mergePrimary!.key });
+    expect(all.stdout).toMatch(/1 removed/);
+    expect((await names()).filter((n) => n.startsWith("cc-conformance-"))).toEqual([]);
+    expect(await names()).toContain("keep-me cc-conformance-deadbeef");
+
+    const vern = await cli(["--api", "vern", "--base-url", server.apiUrls.vern!], { CC_VERN_KEY: vernPrimary!.key });
+    expect(vern.stdout).toMatch(/cannot +vern has no delete for what createMigration makes/);
+  });
+
   it("dates the report by the wall clock", async () => {
     const report = await run("merge", undefined, { only: ["read_operations"] });
     expect(Math.abs(Date.parse(report.startedAt) - Date.now())).toBeLessThan(24 * 3_600_000);

@@ -233,7 +233,7 @@ function fixtureEntry(value: string, previous: Record<string, string> | undefine
  * NAME:VALUE of each --header. Checked here rather than by commander, whose message would repeat
  * the value (usually a credential); no message here repeats it either.
  */
-function headersFrom(entries: readonly string[]): Record<string, string> {
+export function headersFrom(entries: readonly string[]): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const entry of entries) {
     const at = entry.indexOf(":");
