@@ -9,6 +9,7 @@ import { CleanupStack } from "./cleanup.js";
 import { createdResourceOf, creatingOperations, type CreatingOperation } from "./createdResources.js";
 import { curlFor } from "./curl.js";
 import { CheckSkipped } from "./check.js";
+import { markedBasis } from "./basis.js";
 import { createOperationMatcher } from "./operationMatcher.js";
 import type { RunOptions } from "./options.js";
 import type { OwnedResource, Probe } from "./profile.js";
@@ -232,14 +233,21 @@ export class CheckContext {
     return key === "primary" ? this.options.primaryKey : this.options.secondaryKey;
   }
 
-  /** Whether the contract marks what a finding relies on as this project's inference. */
-  basisOf(operation: OperationSpec | undefined, status?: string | number): ContractBasis {
+  /**
+   * Whether the contract marks what a finding relies on as this project's inference, from the most
+   * specific marking that applies: the schema property at `instancePath` of the response's body
+   * (walked down from the schema), the schema, the response, then the operation.
+   */
+  basisOf(operation: OperationSpec | undefined, status?: string | number, instancePath?: string): ContractBasis {
     if (!operation) return "documented";
+    const schemaPointer = status === undefined ? undefined : operation.responses[String(status)]?.schemaPointer;
+    const marked = schemaPointer === undefined ? undefined : markedBasis(this.spec, schemaPointer, instancePath ?? "");
+    if (marked) return marked;
     const raw = status === undefined ? undefined : (operation.operation.responses?.[String(status)] as Record<string, unknown> | undefined);
     const response = raw?.$ref ? resolveLocal(this.spec, String(raw.$ref)) : raw;
-    if (response?.["x-contract-source"] === "inferred") return "inferred";
-    if (operation.operation["x-contract-source"] === "inferred") return "inferred";
-    return "documented";
+    const source = (node: Record<string, unknown> | undefined) => (typeof node?.["x-contract-source"] === "string" ? String(node["x-contract-source"]) : undefined);
+    const specific = source(response) ?? source(operation.operation);
+    return specific?.startsWith("inferred") ? "inferred" : "documented";
   }
 
   /** Builds a finding with its stable id, basis, reproduction and redaction applied. */

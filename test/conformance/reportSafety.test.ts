@@ -66,3 +66,14 @@ describe("canaries", () => {
     for (const name of [x, y]) expect(name.startsWith(`cc-conformance-${ctx.runId}-probe-`)).toBe(true);
   });
 });
+
+describe("a finding's basis", () => {
+  it("comes from the most specific marking: the failing property's, then its schema's, the response's, the operation's", () => {
+    const ctx = context();
+    const create = ctx.operation("createMigration");
+    // Migration.status is marked inferred; the Migration schema and the 201 response are not.
+    expect(ctx.basisOf(create, 201, "/migration/status")).toBe("inferred");
+    expect(ctx.basisOf(create, 201, "/migration/name")).toBe("documented");
+    expect(ctx.basisOf(create, 201)).toBe("documented");
+  });
+});
