@@ -4,6 +4,7 @@ import { checkCommand } from "./commands/check.js";
 import { diffCommand } from "./commands/diff.js";
 import { mockCommand } from "./commands/mock.js";
 import { serveCommand } from "./commands/serve.js";
+import { cleanupCommand } from "./commands/cleanup.js";
 import { EXIT, type ExitCode } from "./exitCodes.js";
 import type { CliIo } from "./io.js";
 
@@ -30,6 +31,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
   add(mockCommand);
   add(checkCommand);
   add(diffCommand);
+  add(cleanupCommand);
   try {
     await program.parseAsync([...argv], { from: "user" });
     return exitCode;

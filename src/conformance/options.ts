@@ -8,13 +8,26 @@ export type RunOptions = {
   primaryKey?: string;
   /** The environment variable curl lines in the report refer to for the key (default CC_<API>_KEY). */
   credentialEnv?: string;
+  /** The variable curl lines read the secondary key from (default CC_<API>_SECONDARY_KEY). */
+  secondaryCredentialEnv?: string;
+  /** Extra headers sent with every request (--header, e.g. for an auth proxy in front of staging): redacted like keys. */
+  headers?: Readonly<Record<string, string>>;
+  /** Findings against rules this project inferred fail the run too (by default they are warnings). */
+  strict?: boolean;
+  /** Ctrl-C: the check in progress stops at once and only the cleanup's requests go out. */
+  signal?: AbortSignal;
   /** A second key of another account: enables the cross-key isolation check. */
   secondaryKey?: string;
   /** Send no writes at all: only GETs against what already exists. */
   readOnly: boolean;
   /** Opt-in: probe the rate limit with a bounded burst (burns quota). */
   rateLimit: boolean;
-  /** Opt-in: allow deleting a resource the suite did not create (Wexa connectors). */
+  /**
+   * Opt-in: allow writes to resources the suite did not create. Today that unlocks Wexa W4
+   * (changeConnectorStatus) on an existing connector, which replaces its data_loader_config and
+   * credentials with the run's canaries (they cannot be restored), and W3 (deleteConnector) of one
+   * existing connector (the use-after-free check).
+   */
   destructive: boolean;
   /** The LangGraph server EvalStudio connectors made by the suite should call. */
   langgraphUrl?: string;

@@ -7,10 +7,12 @@ export type Probe = { operationId: string; pathParams?: Record<string, string>; 
 
 /**
  * A resource the suite made that another key must not see (RFC 9110 §15.5.5: 404 for it): not by
- * reading it (`read`), not by changing it (`write`, a request that would change nothing if it
- * wrongly succeeded), and not in any list the other key can read (its `id`).
+ * reading it (`read`), not by changing it (`writes`: every update, delete, start, submit, answer or
+ * cancel the API has for it, each aimed at the run's own resource), and not in any list the other
+ * key can read (its `id`). When `unchanged` is set, the primary key reads it again after the other
+ * key's writes and must see what it saw before (only for resources that do not change on their own).
  */
-export type OwnedResource = { label: string; read: Probe; id?: string; write?: Probe };
+export type OwnedResource = { label: string; read: Probe; id?: string; writes?: Probe[]; unchanged?: boolean };
 
 /** A resource made to be deleted, then looked for again (use after free). */
 export type DisposableResource = { label: string; read: Probe; remove: Probe };

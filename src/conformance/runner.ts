@@ -1,15 +1,19 @@
 import type { ApiName } from "../contracts/apiNames.js";
 import { CheckSkipped, type Check } from "./check.js";
 import { lastProbe, passiveChecks, probeChecks } from "./checks/index.js";
-import { CheckContext } from "./context.js";
+import { CheckContext, envNameFor } from "./context.js";
+import { misconfiguration } from "./diagnosis.js";
 import { coverageOf } from "./coverage.js";
 import { DEFAULT_OPTIONS, type RunOptions } from "./options.js";
 import { profileFor } from "./flows/index.js";
 import type { ApiProfile } from "./profile.js";
-import { BudgetExhausted } from "./transport.js";
+import { BudgetExhausted, RunAborted } from "./transport.js";
 import type { CheckResult, Finding, Report } from "./types.js";
 
 export class ConnectionError extends Error {}
+
+/** The run could not set itself up: not a finding against the contract (the CLI exits 2 with the diagnosis). */
+class SetupFailed extends Error {}
 
 /** Whole milliseconds since `since` (a performance.now() reading): monotonic, so a clock step cannot skew a report. */
 const elapsedMs = (since: number) => Math.round(performance.now() - since);
@@ -22,8 +26,11 @@ export type RunInput = Partial<RunOptions> & Pick<RunOptions, "api" | "baseUrl">
  */
 export async function runConformance(input: RunInput): Promise<Report> {
   const options: RunOptions = { ...DEFAULT_OPTIONS, fetch: globalThis.fetch, onProgress: () => undefined, ...input, seed: input.seed ?? randomSeed() };
+  let diagnosis: string | undefined;
   const ctx = new CheckContext(options);
   const profile = profileFor(options.api);
+  // Two clocks: the wall clock dates the report, the monotonic one measures it (a clock step cannot skew a duration).
+  const startedAt = new Date().toISOString();
   const started = performance.now();
   const results: CheckResult[] = [];
   const findings: Finding[] = [];
@@ -32,30 +39,39 @@ export async function runConformance(input: RunInput): Promise<Report> {
   const wanted = (check: Check) => options.only.length === 0 || options.only.includes(check.name);
   const runCheck = async (check: Check) => {
     if (!wanted(check)) return;
-    const reason = check.skipReason?.(ctx);
+    // A run that could not work with the deployment judges nothing: its answers are the misconfiguration's, not the contract's.
+    const reason = diagnosis ? "the run could not work with the deployment (see the diagnosis)" : check.skipReason?.(ctx);
     // After Ctrl-C nothing more is sent, but passive checks still read what was recorded.
     const aborted = input.signal?.aborted && check.phase !== "passive";
     if (reason || aborted) {
-      results.push({ check: check.name, description: check.description, status: "skipped", findings: 0, reason: reason ?? "run aborted", durationMs: 0 });
+      results.push({ check: check.name, description: check.description, status: "skipped", findings: 0, reason: reason ?? "run interrupted (Ctrl-C)", durationMs: 0 });
       return;
     }
     ctx.progress(`▶ ${check.name}: ${check.description}`);
     const t0 = performance.now();
     let found: Finding[];
+    ctx.isolateNames = check.phase === "probe";
     try {
       found = await check.run(ctx);
     } catch (error) {
       if (error instanceof BudgetExhausted) throw error;
+      if (error instanceof RunAborted) {
+        results.push({ check: check.name, description: check.description, status: "skipped", findings: 0, reason: "run interrupted (Ctrl-C) while it ran", durationMs: elapsedMs(t0) });
+        return;
+      }
       if (error instanceof CheckSkipped) {
         results.push({ check: check.name, description: check.description, status: "skipped", findings: 0, reason: error.message, durationMs: elapsedMs(t0) });
         ctx.progress(`  – skipped: ${error.message}`);
         return;
       }
+      ctx.isolateNames = false;
       found = [ctx.finding({
         check: check.name, what: "crashed", title: `${check.name} could not complete: ${(error as Error).message}`,
         expected: "answers the check can follow", received: String((error as Error).stack ?? error).slice(0, 1_000), source: check.source,
       })];
     }
+    ctx.isolateNames = false;
+    found = found.map((f) => applyStrictness(f, options.strict ?? false));
     findings.push(...found);
     results.push({ check: check.name, description: check.description, status: found.length > 0 ? "failed" : "passed", findings: found.length, durationMs: elapsedMs(t0) });
     ctx.progress(`  ${found.length === 0 ? "✔ passed" : `✖ ${found.length} finding(s)`} (${elapsedMs(t0)} ms)`);
@@ -63,21 +79,27 @@ export async function runConformance(input: RunInput): Promise<Report> {
 
   try {
     ctx.progress(`preparing ${options.api} at ${options.baseUrl} (seed ${options.seed}, --examples ${options.examples}; --seed ${options.seed} replays this run's generated requests)`);
-    if (await prepare(ctx, profile, results, findings)) {
-      for (const check of [...profile.flows, ...probeChecks(profile)]) await runCheck(check);
-    }
+    await prepare(ctx, profile);
+    for (const check of [...profile.flows, ...probeChecks(profile)]) await runCheck(check);
   } catch (error) {
-    if (!(error instanceof BudgetExhausted)) throw error;
-    ctx.notes.push(`Stopped early: ${error.message}. Raise --max-requests to run every check.`);
+    if (error instanceof SetupFailed) diagnosis = error.message;
+    else if (error instanceof RunAborted) ctx.notes.push("Interrupted (Ctrl-C) while preparing: no check ran.");
+    else if (!(error instanceof BudgetExhausted)) throw error;
+    else ctx.notes.push(`Stopped early: ${error.message}. Raise --max-requests to run every check.`);
   } finally {
     ctx.progress("cleaning up what the run created");
     await ctx.cleanup.run();
   }
+  diagnosis ??= misconfiguration(options.api, options.baseUrl, ctx.transport.exchanges, options.credentialEnv ?? envNameFor(options.api));
   try {
     await runCheck(lastProbe);
   } catch (error) {
     if (!(error instanceof BudgetExhausted)) throw error;
     ctx.notes.push(`Rate-limit probe stopped: ${error.message}.`);
+  }
+  if (diagnosis) {
+    findings.length = 0;
+    for (const [i, result] of results.entries()) if (result.status === "failed") results[i] = { ...result, status: "skipped", findings: 0, reason: "the run could not work with the deployment (see the diagnosis)" };
   }
   for (const check of passiveChecks) await runCheck(check);
 
@@ -86,41 +108,48 @@ export async function runConformance(input: RunInput): Promise<Report> {
     api: options.api,
     baseUrl: options.baseUrl,
     runId: ctx.runId,
-    startedAt: new Date(started).toISOString(),
+    startedAt,
     durationMs: elapsedMs(started),
-    options: { readOnly: options.readOnly, rateLimit: options.rateLimit, destructive: options.destructive, secondaryKey: Boolean(options.secondaryKey), maxRequests: options.maxRequests, requestsPerSecond: options.requestsPerSecond, only: options.only, seed: options.seed, examples: options.examples },
+    options: {
+      readOnly: options.readOnly, rateLimit: options.rateLimit, destructive: options.destructive, strict: options.strict ?? false, secondaryKey: Boolean(options.secondaryKey),
+      headers: Object.keys(options.headers ?? {}), maxRequests: options.maxRequests, requestsPerSecond: options.requestsPerSecond, only: options.only, seed: options.seed, examples: options.examples,
+    },
+    ...(diagnosis ? { diagnosis: ctx.redactor.redact(diagnosis) } : {}),
     checks: results,
     findings,
     coverage: coverageOf(ctx),
     requests: ctx.transport.requestCount,
-    leftBehind: ctx.cleanup.leftBehind,
-    notes: [...ctx.notes, ...ctx.cleanup.problems, ...(input.signal?.aborted ? ["The run was interrupted; what it created was cleaned up."] : [])],
+    sent: ctx.transport.exchanges.map((e) => ({
+      seq: e.seq, sentBy: e.sentBy, method: e.request.method, path: ctx.redactor.redact(new URL(e.request.url).pathname + new URL(e.request.url).search), ...(e.operationId ? { operationId: e.operationId } : {}), status: e.response.status,
+    })),
+    leftBehind: ctx.cleanup.leftBehind.map((label) => ctx.redactor.redact(label)),
+    modified: ctx.cleanup.modified.map((label) => ctx.redactor.redact(label)),
+    notes: [...ctx.notes, ...ctx.cleanup.problems, ...(input.signal?.aborted ? ["The run was interrupted (Ctrl-C); what it created was cleaned up."] : [])].map((note) => ctx.redactor.redact(note)),
   };
 }
 
 /**
- * Makes what the probes need. When the deployment answers setup requests in a way the suite
- * cannot follow (an undocumented status, a body without an id), that is itself a finding: the
- * flows and probes are skipped, and the passive checks still judge every answer recorded.
+ * Makes what the probes need. A deployment the suite cannot set itself up against (a wrong key, a
+ * base URL of another API, a missing path prefix, or a setup request answered in a way the suite
+ * cannot follow) is not judged at all: the run ends with a diagnosis and the CLI exits 2.
  */
-async function prepare(ctx: CheckContext, profile: ApiProfile, results: CheckResult[], findings: Finding[]): Promise<boolean> {
-  const t0 = performance.now();
+async function prepare(ctx: CheckContext, profile: ApiProfile): Promise<void> {
   try {
     ctx.probes = await profile.prepare(ctx);
-    return true;
   } catch (error) {
-    if (error instanceof BudgetExhausted) throw error;
+    if (error instanceof BudgetExhausted || error instanceof RunAborted) throw error;
+    const misconfigured = misconfiguration(ctx.api, ctx.options.baseUrl, ctx.transport.exchanges, ctx.options.credentialEnv ?? envNameFor(ctx.api));
     const last = ctx.transport.exchanges.at(-1);
-    findings.push(ctx.finding({
-      check: "setup", operationId: last?.operationId, what: "failed",
-      title: `The run could not set itself up: ${(error as Error).message}`,
-      expected: "the deployment answers the setup requests (creating or reading what the checks work on) as the contract documents",
-      received: (error as Error).message, source: "the API's contract (see the exchange)", exchange: last,
-    }));
-    results.push({ check: "setup", description: "Find or create what the checks work on", status: "failed", findings: 1, durationMs: elapsedMs(t0) });
-    ctx.notes.push("Setup failed, so the flows and probes did not run; the passive checks judged what was recorded.");
-    return false;
+    const answered = last ? ` (last request: ${last.request.method} ${new URL(last.request.url).pathname} answered ${last.response.status}: ${last.response.body.slice(0, 300)})` : "";
+    throw new SetupFailed(misconfigured ?? `the run could not set itself up: ${(error as Error).message}${answered}`);
   }
+}
+
+/** A finding against a rule this project only inferred is a warning, unless the run is --strict; a documented rule's is an error. */
+function applyStrictness(finding: Finding, strict: boolean): Finding {
+  if (finding.basis === "inferred" && !strict) return { ...finding, severity: "warning" };
+  if (finding.basis === "inferred" && strict) return { ...finding, severity: "error" };
+  return finding;
 }
 
 /** The names of every check a run of this API may run, in run order (the CLI validates --only with it). */

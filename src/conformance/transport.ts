@@ -13,9 +13,23 @@ export type TransportOptions = {
   backoffBaseMs: number;
   timeoutMs: number;
   matchOperation: (method: string, pathname: string) => OperationSpec | undefined;
+  /** Every header of every request (e.g. --header for an auth proxy in front of the deployment). */
+  extraHeaders?: Readonly<Record<string, string>>;
+  /** Throws to refuse a request before it is sent (a write to something the run did not create). */
+  guard?: (request: { method: string; url: URL; body?: string }) => void;
+  /** Sees every exchange as it is recorded (the run tracks what its requests created). */
+  onExchange?: (exchange: Exchange) => void;
+  /** Ctrl-C: no new request starts and the one in flight is cut, except the cleanup's. */
+  signal?: AbortSignal;
 };
 
 export class BudgetExhausted extends Error {}
+
+/** The run was interrupted (Ctrl-C): the check in progress stops at once. */
+export class RunAborted extends Error {}
+
+/** The sender whose requests still go out after Ctrl-C: removing what the run created. */
+export const CLEANUP_SENDER = "cleanup";
 
 /**
  * Every request of a run goes through here: paced, capped, retried with backoff on 429, and
@@ -47,17 +61,28 @@ export class Transport {
   }
 
   private async once(request: Request, body: string | undefined, sentBy: string): Promise<Response> {
+    const interruptible = sentBy !== CLEANUP_SENDER && this.options.signal !== undefined;
+    if (interruptible && this.options.signal!.aborted) throw new RunAborted("the run was interrupted");
+    this.options.guard?.({ method: request.method, url: new URL(request.url), body });
     if (this.sent >= this.options.maxRequests) throw new BudgetExhausted(`request budget of ${this.options.maxRequests} reached`);
     this.sent++;
     await this.pace();
+    for (const [name, value] of Object.entries(this.options.extraHeaders ?? {})) request.headers.set(name, value);
     const started = performance.now();
-    const response = await this.options.fetch(request.url, {
-      method: request.method,
-      headers: request.headers,
-      body,
-      signal: AbortSignal.timeout(this.options.timeoutMs),
-      redirect: "manual",
-    });
+    const timeout = AbortSignal.timeout(this.options.timeoutMs);
+    let response: Response;
+    try {
+      response = await this.options.fetch(request.url, {
+        method: request.method,
+        headers: request.headers,
+        body,
+        signal: interruptible ? AbortSignal.any([timeout, this.options.signal!]) : timeout,
+        redirect: "manual",
+      });
+    } catch (error) {
+      if (interruptible && this.options.signal!.aborted) throw new RunAborted("the run was interrupted");
+      throw error;
+    }
     const text = await response.text();
     const url = new URL(request.url);
     this.exchanges.push({
@@ -67,6 +92,7 @@ export class Transport {
       request: { method: request.method, url: request.url, headers: Object.fromEntries(request.headers), body },
       response: { status: response.status, headers: Object.fromEntries(response.headers), body: text, durationMs: Math.round(performance.now() - started) },
     });
+    this.options.onExchange?.(this.exchanges.at(-1)!);
     return new Response(response.status === 204 || response.status === 304 ? null : text, {
       status: response.status,
       statusText: response.statusText,

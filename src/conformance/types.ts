@@ -45,6 +45,8 @@ export type CheckResult = { check: string; description: string; status: CheckSta
 /** Per operation: the documented status codes, those seen, and the undocumented ones seen. */
 export type CoverageRow = { operationId: string; ref: string; method: string; path: string; documented: string[]; observed: string[]; undocumented: string[] };
 
+export type SentRecord = { seq: number; sentBy: string; method: string; path: string; operationId?: string; status: number };
+
 export type Report = {
   tool: "connector-contracts";
   api: ApiName;
@@ -57,8 +59,17 @@ export type Report = {
   findings: Finding[];
   coverage: CoverageRow[];
   requests: number;
-  /** Resources the suite created and could not remove (the API has no delete for them). */
+  /** Every request the run sent, in order (secrets redacted): what --read-only did can be audited. */
+  sent: SentRecord[];
+  /**
+   * Set when the run could not work with the deployment (setup failed, or every request answered
+   * 401/403/404): the likely cause. Such a run has no findings and the CLI exits 2.
+   */
+  diagnosis?: string;
+  /** Resources the suite created and could not remove (the API has no delete for them), each with why. */
   leftBehind: string[];
+  /** Resources the suite did not create but changed (only with --destructive), and what stays changed. */
+  modified: string[];
   /** Problems of the run itself (budget reached, connection lost): not findings against the server. */
   notes: string[];
 };

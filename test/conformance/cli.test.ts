@@ -197,12 +197,12 @@ describe("connector-contracts check (the CLI, run as a child process)", () => {
 
     expect(interrupted).toBe(true);
     expect(run.code, run.stderr).toBe(130);
-    expect(run.stderr).toContain("interrupted: finishing the current check");
+    expect(run.stderr).toContain("interrupted: stopping the current request and removing what the run created");
     expect(run.stdout).toMatch(/^evalstudio_connector_lifecycle\s+✔ passed/m);
     // Passive checks send nothing, so they still read what was recorded before the interrupt.
     expect(run.stdout).toMatch(/^secret_non_disclosure\s+✔ passed/m);
-    expect(run.stdout).toMatch(/^not_found\s+– skipped\s+-\s+run aborted/m);
-    expect(run.stdout).toContain("The run was interrupted; what it created was cleaned up.");
+    expect(run.stdout).toMatch(/^not_found\s+– skipped\s+-\s+run interrupted \(Ctrl-C\)/m);
+    expect(run.stdout).toContain("The run was interrupted (Ctrl-C); what it created was cleaned up.");
     const { runId } = JSON.parse(readFileSync(files.json, "utf8"));
     const projects = (await (await fetch(`${server.apiUrls.evalstudio}/projects`)).json()) as Array<{ name: string }>;
     expect(projects.filter((p) => p.name.startsWith(`cc-conformance-${runId}`))).toEqual([]);

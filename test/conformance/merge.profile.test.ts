@@ -64,7 +64,8 @@ describe("the Merge conformance profile against the reference server", () => {
     const status = Object.fromEntries(report.checks.map((c) => [c.check, c.status]));
     for (const check of [...FLOWS, ...PROBES, ...PASSIVE]) expect(status[check], check).toBe("passed");
     // Merge has no secret-marked field: nothing to plant, so nothing to search for.
-    expect(report.checks.find((c) => c.check === "secret_non_disclosure")).toMatchObject({ status: "skipped", reason: expect.stringMatching(/no secret was planted/) });
+    // No secret field, but the keys the run sends are looked for in every answer.
+    expect(report.checks.find((c) => c.check === "secret_non_disclosure")).toMatchObject({ status: "passed" });
     expect(report.checks.find((c) => c.check === "rate_limit")?.status).toBe("skipped");
 
     expect(report.coverage).toHaveLength(11);

@@ -59,7 +59,8 @@ describe("the conformance suite against deliberately faulty servers", () => {
     proxy.use(fault);
     try {
       return await runConformance({
-        api, baseUrl: proxy.apiUrl(api), primaryKey: primary?.key, secondaryKey: secondary?.key, requestsPerSecond: 10_000, flowTimeoutMs: 10_000,
+        // --destructive: the reference server is reset before each run, and Wexa's W4 flow only runs with it.
+        api, baseUrl: proxy.apiUrl(api), primaryKey: primary?.key, secondaryKey: secondary?.key, requestsPerSecond: 10_000, flowTimeoutMs: 10_000, destructive: true,
         langgraphUrl: withLangGraph ? (await langgraph!).url : undefined, ...rest,
       });
     } finally {

@@ -120,7 +120,9 @@ export function sampleReport(): SampleReport {
     findings,
     coverage,
     requests: 152,
+    sent: [{ seq: 1, sentBy: "prepare", method: "GET", path: "/api/v1/connectors/?page_size=1", operationId: "listConnectors", status: 200 }],
     leftBehind: [`merge tool pack cc-conformance-${ctx.runId}-probes (tp_9): DELETE answered 500 & <b>kept</b>`],
+    modified: [],
     notes: ['Stopped early: request budget of 3000 reached. Raise --max-requests to run every check. "quoted" & <angled>'],
   };
   return { report, secrets: [FAKE_PRIMARY_KEY, FAKE_SECONDARY_KEY, canary] };

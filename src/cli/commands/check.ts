@@ -7,6 +7,7 @@ import { checkNamesFor, ConnectionError, renderHtml, renderJson, renderJunit, re
 import { causeOf, newFindings, readBaseline, writeBaseline } from "../../conformance/baseline.js";
 import { DEFAULT_OPTIONS } from "../../conformance/options.js";
 import { Redactor } from "../../conformance/redaction.js";
+import { printable } from "../../conformance/reporters/printable.js";
 import { defaultKeyEnv, resolveCredentials } from "../credentials.js";
 import { EXIT, UsageError, type ExitCode } from "../exitCodes.js";
 import type { CliIo } from "../io.js";
@@ -18,6 +19,8 @@ export type CheckFlags = {
   readOnly?: boolean;
   rateLimit?: boolean;
   destructive?: boolean;
+  strict?: boolean;
+  header?: string[];
   keyEnv?: string;
   secondaryKeyEnv?: string;
   credentialsFile?: string;
@@ -43,7 +46,9 @@ export const CHECK_OPTIONS = {
   baseUrl: new Option("--base-url <url>", "the API's base URL, e.g. https://app.vern.so/api/v1").makeOptionMandatory(),
   readOnly: new Option("--read-only", "send no writes at all: only reads of what already exists"),
   rateLimit: new Option("--rate-limit", "probe the rate limit with a bounded burst (burns the key's quota)"),
-  destructive: new Option("--destructive", "allow deleting resources the suite did not create (Wexa connectors)"),
+  destructive: new Option("--destructive", "allow writes to data the run did not create: Wexa W4 changeConnectorStatus on an existing connector (replaces its data_loader_config and credentials; not restorable) and W3 deleteConnector of one existing connector. Without it those writes are skipped with the reason"),
+  strict: new Option("--strict", "findings against rules this project only inferred (x-contract-source: inferred) fail the run too; by default they are warnings (exit 0)"),
+  header: new Option("--header <NAME:VALUE>", "an extra header sent with every request, e.g. for an auth proxy in front of staging (repeatable; the value is redacted like a key; curl lines read it from $CC_HEADER_<NAME>)").argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]),
   keyEnv: new Option("--key-env <VAR>", "the environment variable holding the primary key (default CC_<API>_KEY)"),
   secondaryKeyEnv: new Option("--secondary-key-env <VAR>", "the variable holding a key of another account, for the isolation check (default CC_<API>_SECONDARY_KEY)"),
   credentialsFile: new Option("--credentials-file <file>", 'JSON file {"primary": "...", "secondary": "..."} instead of the environment'),
@@ -67,10 +72,17 @@ const EXIT_CODE_HELP = `
 Credentials are read from the environment (CC_<API>_KEY, CC_<API>_SECONDARY_KEY, or the variables
 named by --key-env/--secondary-key-env) or from --credentials-file; never from a flag's value.
 
+Nothing the run did not create is changed without --destructive. What the run creates is named
+cc-conformance-<run id>-…, removed at the end where the API can delete it, and listed in the
+report where it cannot (Vern migrations and runs, Wexa executions); \`connector-contracts cleanup\`
+removes an earlier run's leftovers.
+
 Exit codes:
-  0    no findings
+  0    no findings, or only warnings (rules this project inferred) without --strict
   1    findings against the deployment
-  2    usage error, unreadable credentials, unreachable deployment, or a run that could not complete
+  2    usage error, unreadable credentials, unreachable deployment, or a run that could not work
+       with the deployment (setup failed, or every request answered 401/403/404): the diagnosis
+       names the likely cause (the key, the base URL, its path prefix)
   130  interrupted (Ctrl-C): the run cleaned up what it created and reports what it did`;
 
 export function checkCommand(io: CliIo, setExit: (code: ExitCode) => void): Command {
@@ -113,6 +125,9 @@ export function checkConfigFrom(flags: CheckFlags, env: CliIo["env"]): CheckConf
       primaryKey: needsKey ? credentials.primary : undefined,
       // Curl lines name the variable the user chose; only a conventional name (a key pasted by mistake is not repeated).
       credentialEnv: flags.keyEnv && /^[A-Z_][A-Z0-9_]*$/.test(flags.keyEnv) ? flags.keyEnv : undefined,
+      secondaryCredentialEnv: flags.secondaryKeyEnv && /^[A-Z_][A-Z0-9_]*$/.test(flags.secondaryKeyEnv) ? flags.secondaryKeyEnv : undefined,
+      headers: Object.freeze(headersFrom(flags.header ?? [])),
+      strict: flags.strict ?? false,
       secondaryKey: needsKey ? credentials.secondary : undefined,
       readOnly: flags.readOnly ?? false,
       rateLimit: flags.rateLimit ?? false,
@@ -139,12 +154,14 @@ async function runCheck(flags: CheckFlags, io: CliIo): Promise<ExitCode> {
   const redactor = new Redactor();
   redactor.add(config.run.primaryKey, "<primary key>");
   redactor.add(config.run.secondaryKey, "<secondary key>");
+  for (const [name, value] of Object.entries(config.run.headers ?? {})) redactor.add(value, `<header ${name}>`);
   const out = (text: string) => io.stdout(redactor.redact(text));
-  const err = (text: string) => io.stderr(redactor.redact(text));
+  // What goes to stderr may quote the server (a diagnosis, an error): its control characters are shown escaped.
+  const err = (text: string) => io.stderr(printable(redactor.redact(text)));
 
   const controller = new AbortController();
   const stopListening = io.onInterrupt(() => {
-    err("\ninterrupted: finishing the current check and removing what the run created (Ctrl-C again to quit at once)\n");
+    err("\ninterrupted: stopping the current request and removing what the run created (Ctrl-C again to quit at once)\n");
     controller.abort();
   });
   let report: Report;
@@ -164,6 +181,7 @@ async function runCheck(flags: CheckFlags, io: CliIo): Promise<ExitCode> {
   }
 
   out(renderTerminal(report, { color: io.color }));
+  if (report.diagnosis) err(`error: the run could not work with the deployment: ${report.diagnosis}\n`);
   try {
     for (const [format, path] of writeReports(report, config.reports, redactor)) if (!config.quiet) err(`${format} report written to ${path}\n`);
   } catch (error) {
@@ -171,7 +189,9 @@ async function runCheck(flags: CheckFlags, io: CliIo): Promise<ExitCode> {
     return EXIT.usageOrConnection;
   }
   if (controller.signal.aborted) return EXIT.interrupted;
-  if (config.baseline === undefined) return report.findings.length > 0 ? EXIT.findings : EXIT.clean;
+  if (report.diagnosis) return EXIT.usageOrConnection;
+  // Warnings (inferred rules, without --strict) are reported but do not fail the run.
+  if (config.baseline === undefined) return report.findings.some((f) => f.severity === "error") ? EXIT.findings : EXIT.clean;
   try {
     return judgeAgainstBaseline(report, config.baseline, err);
   } catch (error) {
@@ -188,7 +208,7 @@ function judgeAgainstBaseline(report: Report, path: string, err: (text: string) 
     err(`baseline of ${written.causes.length} cause(s) recorded in ${path}; later runs fail only on new causes\n`);
     return EXIT.clean;
   }
-  const fresh = newFindings(report, baseline);
+  const fresh = newFindings(report, baseline).filter((f) => f.severity === "error");
   err(`baseline ${path}: ${report.findings.length - fresh.length} finding(s) of known causes, ${fresh.length} new${fresh.length > 0 ? `: ${[...new Set(fresh.map(causeOf))].join(", ")}` : ""}\n`);
   return fresh.length > 0 ? EXIT.findings : EXIT.clean;
 }
@@ -243,6 +263,23 @@ function seedNumber(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n > 0x7fffffff) throw new InvalidArgumentError("Expected a whole number from 0 to 2147483647.");
   return n;
+}
+
+/**
+ * NAME:VALUE of each --header. Checked here rather than by commander, whose message would repeat
+ * the value (usually a credential); no message here repeats it either.
+ */
+export function headersFrom(entries: readonly string[]): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const entry of entries) {
+    const at = entry.indexOf(":");
+    const name = entry.slice(0, Math.max(at, 0)).trim();
+    if (at <= 0 || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name) || entry.slice(at + 1).trim() === "") {
+      throw new UsageError("--header takes NAME:VALUE with a header name before the colon and a value after it, e.g. --header 'X-Proxy-Token: …'.");
+    }
+    headers[name] = entry.slice(at + 1).trim();
+  }
+  return headers;
 }
 
 function commaList(value: string): string[] {

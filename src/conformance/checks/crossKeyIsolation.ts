@@ -1,6 +1,7 @@
 import type { Check } from "../check.js";
 import type { CheckContext } from "../context.js";
-import type { OwnedResource } from "../profile.js";
+import type { Answer } from "../context.js";
+import type { OwnedResource, Probe } from "../profile.js";
 import type { Finding } from "../types.js";
 
 /**
@@ -10,7 +11,7 @@ import type { Finding } from "../types.js";
  */
 export const crossKeyIsolation: Check = {
   name: "cross_key_isolation",
-  description: "Another key's resources are 404: not readable, not writable, not listed",
+  description: "Another key's resources are 404: not readable, not writable (every write the API has), not listed; the owner sees them unchanged",
   source: "apis.md §1–§3 (per-key scoping); RFC 9110 §15.5.5",
   phase: "probe",
   skipReason: (ctx) =>
@@ -21,7 +22,10 @@ export const crossKeyIsolation: Check = {
     const findings: Finding[] = [];
     for (const resource of ctx.owned) {
       findings.push(...(await probeRead(ctx, this, resource)));
-      if (resource.write && !ctx.options.readOnly) findings.push(...(await probeWrite(ctx, this, resource)));
+      if (ctx.options.readOnly || !resource.writes?.length) continue;
+      const before = resource.unchanged ? await ctx.send({ sentBy: this.name, ...resource.read }) : undefined;
+      for (const write of resource.writes) findings.push(...(await probeWrite(ctx, this, resource, write)));
+      if (before?.status === 200) findings.push(...(await expectUnchanged(ctx, this, resource, before)));
     }
     findings.push(...(await probeLists(ctx, this)));
     return findings;
@@ -35,21 +39,35 @@ async function probeRead(ctx: CheckContext, check: Check, resource: OwnedResourc
   return [ctx.finding({
     check: check.name, operationId: operation.operationId, what: slug(resource.label),
     title: `${resource.label}, made with the primary key, answered ${answer.status} to the secondary key`,
-    expected: "404: another account's resource does not exist for this key", received: `${answer.status}: ${answer.text.slice(0, 300)}`,
+    expected: "404: another account's resource does not exist for this key", received: `${answer.status}: ${answer.text}`,
     source: check.source, basis: ctx.basisOf(operation, 404), exchange: answer.exchange,
   })];
 }
 
-/** A write with the other key must not succeed (the request changes nothing even if it wrongly does). */
-async function probeWrite(ctx: CheckContext, check: Check, resource: OwnedResource): Promise<Finding[]> {
-  const answer = await ctx.send({ sentBy: check.name, ...resource.write!, auth: "secondary" });
-  if (answer.status >= 400 && answer.status < 500) return [];
-  const operation = ctx.operation(resource.write!.operationId);
+/** A write with the other key gets the documented 404: not a success, and not another status that admits the resource exists. */
+async function probeWrite(ctx: CheckContext, check: Check, resource: OwnedResource, write: Probe): Promise<Finding[]> {
+  const answer = await ctx.send({ sentBy: check.name, ...write, auth: "secondary" });
+  if (answer.status === 404) return [];
+  const operation = ctx.operation(write.operationId);
+  const accepted = answer.status < 400;
   return [ctx.finding({
     check: check.name, operationId: operation.operationId, what: `write-${slug(resource.label)}`,
-    title: `${resource.label}, made with the primary key, accepted a ${operation.method.toUpperCase()} from the secondary key (${answer.status})`,
-    expected: "404: another account's resource cannot be changed", received: `${answer.status}: ${answer.text.slice(0, 300)}`,
+    title: `${resource.label}, made with the primary key, ${accepted ? "accepted" : `answered ${answer.status} to`} a ${operation.operationId} from the secondary key${accepted ? ` (${answer.status})` : ""}`,
+    expected: "404: another account's resource does not exist for this key, so it cannot be changed", received: `${answer.status}: ${answer.text}`,
     source: check.source, basis: ctx.basisOf(operation, 404), exchange: answer.exchange,
+  })];
+}
+
+/** After the other key's writes, the owner reads the resource as it was. */
+async function expectUnchanged(ctx: CheckContext, check: Check, resource: OwnedResource, before: Answer): Promise<Finding[]> {
+  const after = await ctx.send({ sentBy: check.name, ...resource.read });
+  if (after.status === before.status && JSON.stringify(after.json) === JSON.stringify(before.json)) return [];
+  const operation = ctx.operation(resource.read.operationId);
+  return [ctx.finding({
+    check: check.name, operationId: operation.operationId, what: `changed-${slug(resource.label)}`,
+    title: `${resource.label}, made with the primary key, changed after the secondary key's writes (${(resource.writes ?? []).map((w) => w.operationId).join(", ")})`,
+    expected: `the owner reads it as before: ${before.status} ${before.text}`, received: `${after.status}: ${after.text}`,
+    source: check.source, basis: ctx.basisOf(operation, 404), exchange: after.exchange,
   })];
 }
 

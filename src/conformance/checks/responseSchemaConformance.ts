@@ -3,6 +3,12 @@ import type { Check } from "../check.js";
 import type { Finding } from "../types.js";
 import { documentedResponse, exchangesWithOperation, parseBody } from "./exchangeHelpers.js";
 
+/** Where the first error points: its instance path, down to the missing or unknown property when it names one. */
+function failingPath(error: { instancePath: string; params: Record<string, unknown> }): string {
+  const property = error.params.missingProperty ?? error.params.additionalProperty;
+  return typeof property === "string" ? `${error.instancePath}/${property.replace(/~/g, "~0").replace(/\//g, "~1")}` : error.instancePath;
+}
+
 /** Every answer's body is valid against the schema documented for its status (JSON Schema 2020-12, Ajv). */
 export const responseSchemaConformance: Check = {
   name: "response_schema_conformance",
@@ -36,7 +42,7 @@ export const responseSchemaConformance: Check = {
         check: this.name, operationId: operation.operationId, what,
         title: `${operation.operationId} ${exchange.response.status} body does not match its schema: ${problem.slice(0, 160)}`,
         expected: `a body valid against ${documented.schemaPointer}`, received: `${problem}\n${exchange.response.body.slice(0, 500)}`,
-        source: this.source, basis: ctx.basisOf(operation, exchange.response.status), exchange,
+        source: this.source, basis: ctx.basisOf(operation, exchange.response.status, parsed.ok ? failingPath(errors[0]!) : undefined), exchange,
       }));
     }
     return [...seen.values()];

@@ -5,8 +5,6 @@ import type { CheckContext } from "../context.js";
 import { encodedForms, fragments, longestCommonSubstring } from "../../secrets/secretEncodings.js";
 import { parseBody } from "./exchangeHelpers.js";
 
-/** A fragment this long of a canary's random core is a leak, never chance (36^8 ≈ 2.8·10^12). */
-const FRAGMENT = 8;
 /** A mask may show at most four characters of a secret (CONVENTIONS.md, MaskedHeaders). */
 const MASK_REVEALS_AT_MOST = 4;
 
@@ -19,13 +17,13 @@ export const secretNonDisclosure: Check = {
   description: "Planted secrets never come back, in any form, in any response",
   source: "x-secret/writeOnly markings of the contract; apis.md (Vern: \"never returned\"; EvalStudio/Wexa: [ours])",
   phase: "passive",
-  skipReason: (ctx) => (ctx.canaries.planted.length === 0 ? "no secret was planted (read-only run, or the API has no secret fields)" : undefined),
+  skipReason: (ctx) => (ctx.canaries.planted.length === 0 ? "no secret was planted and no key was sent (read-only run without a key, or the API has no secret fields)" : undefined),
   async run(ctx) {
     const findings = new Map<string, Finding>();
     const add = (f: Finding) => findings.has(f.id) || findings.set(f.id, f);
     for (const canary of ctx.canaries.planted) {
       const forms = encodedForms(canary.value).map((f) => ({ ...f, lower: f.text.toLowerCase() }));
-      const pieces = fragments(canary.core, FRAGMENT);
+      const pieces = fragments(canary.core.toLowerCase(), canary.fragment);
       for (const exchange of ctx.transport.exchanges) {
         const text = `${exchange.response.body}\n${JSON.stringify(exchange.response.headers)}`.toLowerCase();
         const form = forms.find((f) => text.includes(f.lower));
@@ -35,9 +33,10 @@ export const secretNonDisclosure: Check = {
         }
         const piece = pieces.find((p) => text.includes(p));
         if (piece) {
-          add(leak(ctx, canary, exchange, "fragment", `${FRAGMENT}+ consecutive characters of the secret`));
+          add(leak(ctx, canary, exchange, "fragment", `${canary.fragment}+ consecutive characters of the secret`));
           continue;
         }
+        if (!canary.masks) continue;
         for (const masked of maskedStrings(exchange)) {
           const shared = longestCommonSubstring(masked, canary.core);
           if (shared > MASK_REVEALS_AT_MOST) add(leak(ctx, canary, exchange, "mask", `a masked value that shows ${shared} characters of the secret`));
@@ -53,7 +52,7 @@ function leak(ctx: CheckContext, canary: Canary, exchange: Exchange, form: strin
     check: "secret_non_disclosure",
     operationId: exchange.operationId,
     what: `${canary.plantedIn}/${form}`,
-    title: `A secret planted in ${canary.plantedIn} came back in ${exchange.request.method} ${new URL(exchange.request.url).pathname} (${exchange.response.status}): ${what}`,
+    title: `${canary.masks ? `A secret planted in ${canary.plantedIn}` : `The ${canary.plantedIn}`} came back in ${exchange.request.method} ${new URL(exchange.request.url).pathname} (${exchange.response.status}): ${what}`,
     expected: "the secret never appears in any response (write-only, kept in a vault)",
     received: `${what}, in the response ${form === "mask" ? "body" : "body or headers"}`,
     source: "x-secret / writeOnly in the contract",

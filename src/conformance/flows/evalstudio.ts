@@ -83,13 +83,15 @@ export const evalstudioProfile: ApiProfile = {
       async run(ctx) {
         const f = new FlowFindings(ctx, this.name, this.source);
         const projectId = await createProject(ctx, "conflicts");
-        const first = await ctx.send({ sentBy: this.name, operationId: "createConnector", pathParams: { projectId }, body: connectorBody(ctx, "taken", UNREACHABLE) });
+        // ctx.name is unique per call: the taken name is made once and sent again.
+        const taken = connectorBody(ctx, "taken", UNREACHABLE);
+        const first = await ctx.send({ sentBy: this.name, operationId: "createConnector", pathParams: { projectId }, body: taken });
         if (!f.status(first, 201, "E7 create the first connector")) return f.findings;
-        const again = await ctx.send({ sentBy: this.name, operationId: "createConnector", pathParams: { projectId }, body: connectorBody(ctx, "taken", UNREACHABLE) });
+        const again = await ctx.send({ sentBy: this.name, operationId: "createConnector", pathParams: { projectId }, body: taken });
         f.status(again, 409, "E7 with a taken name");
         const other = await ctx.send({ sentBy: this.name, operationId: "createConnector", pathParams: { projectId }, body: connectorBody(ctx, "other", UNREACHABLE) });
         if (f.status(other, 201, "E7 create a second connector")) {
-          const rename = await ctx.send({ sentBy: this.name, operationId: "updateConnector", pathParams: { projectId, id: field<string>(other, "id")! }, body: { name: ctx.name("taken") } });
+          const rename = await ctx.send({ sentBy: this.name, operationId: "updateConnector", pathParams: { projectId, id: field<string>(other, "id")! }, body: { name: taken.name } });
           f.status(rename, 409, "E9 rename to a taken name");
         }
         return f.findings;

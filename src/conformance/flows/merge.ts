@@ -22,7 +22,14 @@ export const mergeProfile: ApiProfile = {
     const toolPackId = await requirePack(ctx, "probes", attached);
     // The destructive probes (M5, M9) aim at a pack of their own, which no other check reads.
     const doomedId = await requirePack(ctx, "destructive-probes", attached);
-    ownToolPack(ctx, toolPackId);
+    ownToolPack(ctx, toolPackId, [
+      // Each would change nothing if it wrongly succeeded, but the delete: the owner's read afterwards shows it.
+      { operationId: "updateToolPack", pathParams: { id: toolPackId }, body: {} },
+      { operationId: "replaceToolPackConnectors", pathParams: { tool_pack_id: toolPackId }, body: attached },
+      { operationId: "updateToolPackConnectors", pathParams: { tool_pack_id: toolPackId }, body: attached },
+      { operationId: "removeToolPackConnector", pathParams: { tool_pack_id: toolPackId, slug: connector.slug } },
+      { operationId: "deleteToolPack", pathParams: { id: toolPackId } },
+    ]);
     return {
       listToolPacks: { operationId: "listToolPacks" },
       createToolPack: { operationId: "createToolPack", body: { name: ctx.name("negative-probe"), description: "refused by the server, or removed at the end of the run", connectors: attached } },
@@ -60,10 +67,9 @@ export const mergeProfile: ApiProfile = {
 };
 
 /** The pack and its connectors belong to the primary key: another account's key must get 404 for both. */
-function ownToolPack(ctx: CheckContext, id: string): void {
+function ownToolPack(ctx: CheckContext, id: string, writes: Probe[] = []): void {
   ctx.owned.push(
-    // An empty PATCH changes nothing even if a faulty server accepts it from the other key.
-    { label: "a Merge tool pack", id, read: { operationId: "getToolPack", pathParams: { id } }, write: { operationId: "updateToolPack", pathParams: { id }, body: {} } },
+    { label: "a Merge tool pack", id, read: { operationId: "getToolPack", pathParams: { id } }, writes, unchanged: writes.length > 0 },
     { label: "the connectors of a Merge tool pack", read: { operationId: "listToolPackConnectors", pathParams: { tool_pack_id: id } } },
   );
 }

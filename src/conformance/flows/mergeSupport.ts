@@ -115,7 +115,7 @@ async function deletePack(ctx: CheckContext, id: string): Promise<void> {
  * server created from a request it should have refused (negative_data_rejection's create probes).
  */
 export async function sweepRunPacks(ctx: CheckContext): Promise<void> {
-  const prefix = ctx.name("");
+  const prefix = ctx.namePrefix;
   const leftovers: string[] = [];
   for await (const page of pagesOf(ctx, "cleanup", "listToolPacks")) {
     for (const pack of resultsOf(page)) if (typeof pack.name === "string" && pack.name.startsWith(prefix) && typeof pack.id === "string") leftovers.push(pack.id);

@@ -44,7 +44,10 @@ export const vernProfile: ApiProfile = {
     if (templateSlugs[0]) probes.getTemplate = { operationId: "getTemplate", pathParams: { template_slug: templateSlugs[0] } };
     const boundConnection = await upsertConnection(ctx, "prepare", migrationId, { profile_id: null });
     if (boundConnection.status !== 201) ctx.notes.push(`V6 of a workbook-bound connection answered ${boundConnection.status}: the V7 probe has nothing to aim at.`);
-    ctx.owned.push({ label: "a Vern source connection", read: probes.getSourceConnection! });
+    ctx.owned.push({
+      label: "a Vern source connection", read: probes.getSourceConnection!, unchanged: true,
+      writes: [probes.upsertSourceConnection!, probes.createRun!, probes.deleteSourceConnection!],
+    });
 
     const runId = await cancelledRun(ctx, migrationId);
     if (!runId) return probes;
@@ -57,7 +60,8 @@ export const vernProfile: ApiProfile = {
       body: { credentials: canaryCredentials(ctx, "V11 credentials (probe body)"), connection_id: connectionId },
     };
     probes.answerRun = { operationId: "answerRun", pathParams: run, body: { answers: [{ id: "q1", value: "cc-conformance probe answer" }] } };
-    ctx.owned.push({ label: "a Vern run", read: probes.getRun });
+    // Cancelled, so it no longer changes on its own: the owner must read it as before the other key's writes.
+    ctx.owned.push({ label: "a Vern run", read: probes.getRun, unchanged: true, writes: [probes.cancelRun, probes.submitRunCredentials, probes.answerRun] });
     return probes;
   },
 

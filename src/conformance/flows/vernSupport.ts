@@ -71,7 +71,7 @@ export function leaveIfCreated(ctx: CheckContext, answer: Answer, key: KeyChoice
   const id = field<string>(answer, "migration", "id");
   if (answer.status !== 201 || typeof id !== "string") return;
   const owner = key === "secondary" ? " (in the secondary key's account)" : "";
-  ctx.cleanup.leave(`Vern migration ${id} "${String(field(answer, "migration", "name"))}"${owner}`);
+  ctx.cleanup.leave(`Vern migration ${id} "${String(field(answer, "migration", "name"))}"${owner}`, id);
 }
 
 type ConnectionBody = { profile_id?: string | null; config?: Record<string, unknown>; selected_streams?: string[] | null; credentials?: Record<string, string> };

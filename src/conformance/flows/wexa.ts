@@ -33,7 +33,8 @@ export const wexaProfile: ApiProfile = {
       }
     }
     const target = world.statusConnector;
-    if (target) {
+    // Only with --destructive: a W4 the server wrongly executes replaces the connector's credentials for good.
+    if (target && !ctx.protectedReason(target.id)) {
       // What the connector already has: a faulty server that executes a probe changes nothing but its credentials.
       probes.changeConnectorStatus = { operationId: "changeConnectorStatus", body: changeStatusBody(ctx, target.id, target.status, target.config ?? DEFAULT_CONFIG, "probe") };
     }
@@ -51,6 +52,7 @@ export const wexaProfile: ApiProfile = {
     const connector = worldOf(ctx).disposableConnector;
     if (!ctx.options.destructive || !connector) return [];
     ctx.progress(`deleting connector ${connector.id} ("${connector.name}") of project ${connector.projectID}: --destructive`);
+    ctx.cleanup.modify(`connector ${connector.id} ("${connector.name}", not created by the run) deleted by use_after_free because of --destructive`);
     return [{
       label: "a Wexa connector",
       read: { operationId: "getConnector", pathParams: { connector_id: connector.id } },

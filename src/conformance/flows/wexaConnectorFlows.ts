@@ -21,7 +21,13 @@ export const connectorStatusChange: Check = {
   description: "W4 moves a connector through every status: W2/W1 show status and configuration without credentials, W5 offers only active connectors' triggers; an unknown connector is a 404",
   source: `${CONTRACT} (W4 changeConnectorStatus, seed 000; W1, W2, W5 and its active-only rule)`,
   phase: "flow",
-  skipReason: (ctx) => (ctx.options.readOnly ? "read-only run" : worldOf(ctx).statusConnector ? undefined : worldOf(ctx).statusConnectorMissing),
+  skipReason: (ctx) => {
+    if (ctx.options.readOnly) return "read-only run";
+    const connector = worldOf(ctx).statusConnector;
+    if (!connector) return worldOf(ctx).statusConnectorMissing;
+    const refused = ctx.protectedReason(connector.id);
+    return refused ? `W4 replaces a connector's data_loader_config and credentials, and Wexa cannot create a connector of the run's own: ${refused}` : undefined;
+  },
   async run(ctx) {
     const f = new FlowFindings(ctx, this.name, this.source);
     const original = await readConnector(ctx, this.name, worldOf(ctx).statusConnector!.id);
@@ -79,7 +85,7 @@ function restoreOnCleanup(ctx: CheckContext, before: ConnectorView, fallbackConf
       if (left) return;
       left = true;
       const configNote = before.config ? "" : `; its data_loader_config, null before the run, is now ${show(config)}`;
-      ctx.cleanup.leave(`connector ${before.id}: data_loader_config.auth now holds the run's canary credentials (W4 requires auth and no call returns the old ones)${configNote}`);
+      ctx.cleanup.modify(`connector ${before.id} ("${before.name}", not created by the run; changed because of --destructive): data_loader_config.auth now holds the run's canary credentials (W4 requires auth and no call returns the old ones)${configNote}`);
     },
   };
   ctx.cleanup.push(`restore connector ${before.id} to ${before.status}`, async () => {

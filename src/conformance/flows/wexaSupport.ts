@@ -86,6 +86,10 @@ export async function discoverWorld(ctx: CheckContext): Promise<WexaWorld> {
     break;
   }
 
+  // Connectors are the deployment's own data (the API cannot create one): no write may touch them without --destructive.
+  for (const connector of [...connectors, namedConnector && connectorView(namedConnector.json)]) {
+    if (connector) ctx.protect(connector.id, `the connector ${connector.id} ("${connector.name}")`);
+  }
   const world: WexaWorld = { projectID, statusConnectorMissing: "", agentflowMissing: "" };
   const seedConnector = connectors.find((c) => c.id === seed?.connectorID);
   world.statusConnector = namedConnector ? connectorView(namedConnector.json) : seedConnector;
@@ -100,6 +104,7 @@ export async function discoverWorld(ctx: CheckContext): Promise<WexaWorld> {
 
   const listedExecutions = projectID ? await ctx.send({ sentBy: "prepare", operationId: "listExecutions", pathParams: { projectID }, query: { projectID, limit: "1" } }) : undefined;
   world.listedExecutionID = listedExecutions && field<string>(listedExecutions, "executions", 0, "execution_id");
+  if (typeof world.listedExecutionID === "string") ctx.protect(world.listedExecutionID, `the execution ${world.listedExecutionID}, which an earlier user of the key started`);
   const listedAgentflow = listedExecutions && field<string>(listedExecutions, "executions", 0, "agentflow_id");
   const fallbackAgentflow = typeof listedAgentflow === "string" && given[FIXTURE.agentflowID] === undefined ? listedAgentflow : seed?.agentflowID;
   const monitor = namedAgentflow ?? (fallbackAgentflow ? await readMonitor(ctx, "prepare", fallbackAgentflow) : undefined);
@@ -193,9 +198,12 @@ export async function createExecution(
   const id = field<string>(answer, "execution_id");
   if (answer.status !== 200 || typeof id !== "string") return { answer, body };
   const execution = { id, projectID: agentflow.projectID, goal: body.goal };
-  ctx.cleanup.leave(`execution ${id} (goal "${body.goal}"): the API has no delete for executions`);
+  ctx.cleanup.leave(`execution ${id} (goal "${body.goal}"): the API has no delete for executions`, id);
   ctx.cleanup.push(`cancel execution ${id}`, async () => void (await control(ctx, "cleanup", "cancelExecution", execution)));
-  ctx.owned.push({ label: `a Wexa execution (${label})`, read: { operationId: "getExecution", pathParams: { execution_id: id } } });
+  ctx.owned.push({
+    label: `a Wexa execution (${label})`, read: { operationId: "getExecution", pathParams: { execution_id: id } },
+    writes: (["executeAgentflow", "pauseExecution", "resumeExecution", "cancelExecution"] as const).map((operationId) => controlProbe(operationId, execution)),
+  });
   return { answer, body, execution };
 }
 

@@ -1,4 +1,5 @@
 import type { CheckResult, Finding, Report } from "../types.js";
+import { printable } from "./printable.js";
 import { BASIS_LABEL, findingsByCheck, formatDuration, operationLabel, plural, summarize } from "./summary.js";
 
 export type TerminalOptions = {
@@ -13,6 +14,18 @@ const ANSI: Record<Style, [number, number]> = { bold: [1, 22], dim: [2, 22], red
 
 /** The summary printed at the end of a run: checks × status × findings, then each finding with its reproduction. */
 export function renderTerminal(report: Report, options: TerminalOptions): string {
+  // Every value below may come from the server: escaped once here, the colours added after are the only control characters.
+  return renderLines(deepPrintable(report), options);
+}
+
+function deepPrintable<T>(value: T): T {
+  if (typeof value === "string") return printable(value) as T;
+  if (Array.isArray(value)) return value.map(deepPrintable) as T;
+  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, deepPrintable(v)])) as T;
+  return value;
+}
+
+function renderLines(report: Report, options: TerminalOptions): string {
   const paint = (style: Style, text: string) => (options.color ? `\u001b[${ANSI[style][0]}m${text}\u001b[${ANSI[style][1]}m` : text);
   const maxValue = options.maxValueLength ?? 800;
   const summary = summarize(report);
@@ -57,8 +70,16 @@ export function renderTerminal(report: Report, options: TerminalOptions): string
     for (const note of report.notes) lines.push(`  - ${note}`);
   }
   if (report.leftBehind.length > 0) {
-    lines.push("", paint("bold", "LEFT BEHIND (the API has no way to delete these)"));
+    lines.push("", paint("bold", "LEFT BEHIND (created by the run; the API has no way to delete these)"));
     for (const resource of report.leftBehind) lines.push(`  - ${resource}`);
+  }
+  if ((report.modified ?? []).length > 0) {
+    lines.push("", paint("bold", "CHANGED (not created by the run; changed because of --destructive)"));
+    for (const resource of report.modified) lines.push(`  - ${resource}`);
+  }
+  if (report.diagnosis) {
+    lines.push("", paint("red", `✖ the run could not work with the deployment: ${report.diagnosis}`));
+    return `${lines.join("\n")}\n`;
   }
 
   lines.push("");
