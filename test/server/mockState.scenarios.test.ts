@@ -97,6 +97,8 @@ describe("scenarios: /__admin puts simulated work into any state its contract do
 
     it("refuses a state the contract does not document, an unknown run, and a second active run of a migration", async () => {
       const { migrationId } = await migrationWithPreview(vern);
+      // Frozen, so the run forced to running below is still active when the second one is forced.
+      await setFrozen(server, true);
       const { data } = await startRun(vern, migrationId, { kind: "update", message: "rename a column" });
       const runId = data!.run_id;
       for (const state of ["cancelled", "awaiting approval", "done"]) {
@@ -117,6 +119,7 @@ describe("scenarios: /__admin puts simulated work into any state its contract do
       const conflict = await forceRun(generate!.run_id, { state: "queued" });
       expect(conflict.status).toBe(409);
       expect(conflict.body).toEqual({ error: expect.stringContaining("Another run of this migration is active") });
+      await setFrozen(server, false);
     });
   });
 
