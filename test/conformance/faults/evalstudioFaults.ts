@@ -1,5 +1,5 @@
 import type { Fault, ProxiedRequest, ProxiedResponse } from "./faultyServer.js";
-import { answer, answerInstead, header, jsonOf, pathOf, rewriteAnswer, rewriteRequest, route, withHeader, withJson, type FaultCase } from "./faultTools.js";
+import { answer, answerInstead, header, jsonOf, pathOf, rewriteAnswer, rewriteRequest, route, withHeader, withJson, dropsUnknownBodyFields, serverErrorOnNonAscii, type FaultCase } from "./faultTools.js";
 
 /** EvalStudio (openapi/evalstudio.yaml): no auth; connector `headers` values are the secrets. */
 const PROJECTS = /\/projects$/;
@@ -226,5 +226,19 @@ export const evalstudioFaults: FaultCase[] = [
         (request) => request.method !== "GET" && jsonOf(request) !== undefined,
         (request) => withJson(request, coerceToStrings(jsonOf(request))),
       ),
+  },
+  {
+    name: "evalstudio: a 500 to any non-ASCII text",
+    api: "evalstudio",
+    description: "a request whose body holds any byte beyond ASCII (an emoji, an accent, Arabic) fails with 500",
+    expectedCheck: "positive_data_acceptance",
+    fault: serverErrorOnNonAscii,
+  },
+  {
+    name: "evalstudio: unknown body fields are accepted",
+    api: "evalstudio",
+    description: "properties the closed connector and project bodies do not declare are dropped silently instead of answered 400",
+    expectedCheck: "negative_data_rejection",
+    fault: () => dropsUnknownBodyFields("evalstudio"),
   },
 ];
