@@ -10,6 +10,7 @@ import { rateLimit } from "./rateLimit.js";
 import { readOperations } from "./readOperations.js";
 import { requiredResponseHeaders } from "./requiredResponseHeaders.js";
 import { responseSchemaConformance } from "./responseSchemaConformance.js";
+import { secretCanaryCoverage } from "./secretCanaryCoverage.js";
 import { secretNonDisclosure } from "./secretNonDisclosure.js";
 import { statusCodeConformance } from "./statusCodeConformance.js";
 import { useAfterFree } from "./useAfterFree.js";
@@ -23,4 +24,4 @@ export function probeChecks(profile: ApiProfile): Check[] {
 export const lastProbe: Check = rateLimit;
 
 /** Checks that read every exchange of the run once it is over. */
-export const passiveChecks: readonly Check[] = [statusCodeConformance, responseSchemaConformance, contentTypeConformance, requiredResponseHeaders, secretNonDisclosure];
+export const passiveChecks: readonly Check[] = [statusCodeConformance, responseSchemaConformance, contentTypeConformance, requiredResponseHeaders, secretNonDisclosure, secretCanaryCoverage];

@@ -2,7 +2,9 @@ import fc from "fast-check";
 import type { OperationSpec } from "../../contracts/operationTable.js";
 import type { Check } from "../check.js";
 import type { Answer, CheckContext } from "../context.js";
+import { secretFields } from "../../contracts/secretFields.js";
 import { getAt } from "../generation/jsonPaths.js";
+import { withCanaries } from "../generation/secretCanaries.js";
 import { textFieldsOf } from "../generation/textFields.js";
 import { validVariants, type ValidVariant } from "../generation/validVariants.js";
 import type { Probe } from "../profile.js";
@@ -36,8 +38,12 @@ export const positiveDataAcceptance: Check = {
       const probe = ctx.probes[operation.operationId];
       if (!probe?.body || typeof probe.body !== "object" || !operation.requestBody || !writable(ctx, operation)) continue;
       const fields = textFieldsOf(ctx.spec, schemaAt(ctx.spec, operation.requestBody.schemaPointer), probe.body);
-      if (fields.length === 0) continue;
-      const { fixed, random } = validVariants(probe.body, fields, freshName);
+      const secrets = secretFields(ctx.spec).some((f) => f.operationId === operation.operationId);
+      if (fields.length === 0 && !secrets) continue;
+      const variants = validVariants(probe.body, fields, freshName);
+      // Every variant carries canaries in the secret fields (tryVariant plants them); an operation with no free text still sends its valid body once for them.
+      const fixed = variants.fixed.length > 0 ? variants.fixed : [{ what: "the prepared valid body, with a canary in every secret field", body: probe.body, fields }];
+      const random = fields.length > 0 ? variants.random : fc.constant(fixed[0]!);
       let failure: Outcome | undefined;
       const property = fc.asyncProperty(random, async (variant) => {
         const outcome = await tryVariant(ctx, operation, probe, variant);
@@ -81,7 +87,8 @@ function itemOperation(ctx: CheckContext, operation: OperationSpec, method: "get
 }
 
 async function tryVariant(ctx: CheckContext, operation: OperationSpec, probe: Probe, variant: ValidVariant): Promise<Outcome> {
-  const answer = await ctx.send({ sentBy: positiveDataAcceptance.name, operationId: operation.operationId, pathParams: probe.pathParams, query: probe.query, body: variant.body });
+  const body = withCanaries(ctx, operation.operationId, variant.body);
+  const answer = await ctx.send({ sentBy: positiveDataAcceptance.name, operationId: operation.operationId, pathParams: probe.pathParams, query: probe.query, body });
   if (answer.status === 429) return { ok: true };
   const documented = Boolean(operation.responses[String(answer.status)]);
   if (answer.status >= 500) return { ok: false, problem: `server error ${answer.status}`, answer, variant };
