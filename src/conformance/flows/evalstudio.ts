@@ -106,14 +106,29 @@ export const evalstudioProfile: ApiProfile = {
         const projectId = await createProject(ctx, "agent");
         const live = await createConnector(ctx, projectId, "live-agent", ctx.options.langgraphUrl!);
         const tested = await ctx.send({ sentBy: this.name, operationId: "testConnector", pathParams: { projectId, id: live } });
+        // The fixture's echo graph answers "echo: <last message>", so with it the agent's own reply is known exactly.
+        const echo = ctx.options.langgraphAssistant === "echo";
         if (f.status(tested, 200, "E11 test a reachable agent")) {
           f.that(field(tested, "success") === true && typeof field(tested, "response") === "string", "E11 succeeds with the agent's answer", tested, "success: true and a response", tested.text.slice(0, 300));
+          if (echo) f.that(field(tested, "response") === "echo: hello", "E11 carries the agent's own reply to its hello", tested, 'response "echo: hello" (the echo graph\'s reply to "hello": the agent ran)', tested.text.slice(0, 300));
         }
-        const invoked = await ctx.send({ sentBy: this.name, operationId: "invokeConnector", pathParams: { projectId, id: live }, body: { messages: [{ role: "user", content: "Hello, I need help with my order" }] } });
+        const question = "Hello, I need help with my order";
+        const invoked = await ctx.send({ sentBy: this.name, operationId: "invokeConnector", pathParams: { projectId, id: live }, body: { messages: [{ role: "user", content: question }] } });
         if (f.status(invoked, 200, "E12 invoke a reachable agent")) {
-          const messages = field<Array<{ role?: string }>>(invoked, "messages") ?? [];
+          const messages = field<Array<{ role?: string; content?: unknown }>>(invoked, "messages") ?? [];
           f.that(field(invoked, "success") === true && messages.some((m) => m.role === "assistant"), "E12 returns the agent's new messages", invoked, "success: true with an assistant message", invoked.text.slice(0, 300));
-          f.that(!messages.some((m) => (m as { content?: string }).content === "Hello, I need help with my order" && m.role === "user"), "E12 returns only new messages", invoked, "no echo of the request's messages", invoked.text.slice(0, 300));
+          f.that(!messages.some((m) => m.content === question && m.role === "user"), "E12 returns only new messages", invoked, "no echo of the request's messages", invoked.text.slice(0, 300));
+          if (echo) {
+            const exact = messages.length === 1 && messages[0]?.role === "assistant" && messages[0]?.content === `echo: ${question}`;
+            f.that(exact, "E12 returns exactly the agent's new messages", invoked, `messages [{role: "assistant", content: "echo: ${question}"}]`, JSON.stringify(messages).slice(0, 300));
+          }
+        }
+        if (echo) {
+          // The echo graph throws on "raise"; LangGraph answers that 200 {"__error__": …}, which is a failure, not a reply.
+          const thrown = await ctx.send({ sentBy: this.name, operationId: "invokeConnector", pathParams: { projectId, id: live }, body: { messages: [{ role: "user", content: "raise" }] } });
+          if (f.status(thrown, 200, "E12 invoke an agent whose graph throws (HTTP 200 either way)")) {
+            f.that(field(thrown, "success") === false && typeof field(thrown, "error") === "string", "E12 reports a graph that threw as a failure", thrown, "success: false with an error", thrown.text.slice(0, 300));
+          }
         }
         const dead = await createConnector(ctx, projectId, "dead-agent", UNREACHABLE);
         const deadTest = await ctx.send({ sentBy: this.name, operationId: "testConnector", pathParams: { projectId, id: dead } });

@@ -241,4 +241,29 @@ export const evalstudioFaults: FaultCase[] = [
     expectedCheck: "negative_data_rejection",
     fault: () => dropsUnknownBodyFields("evalstudio"),
   },
+  {
+    name: "evalstudio: E11 answers without running the agent",
+    api: "evalstudio",
+    description: "test only checks that the agent server is up and answers a canned reply instead of the agent's own answer to \"hello\"",
+    expectedCheck: "evalstudio_agent_calls",
+    runOptions: { langgraph: true },
+    fault: () =>
+      rewriteAnswer(route("POST", TEST), (got) => {
+        const body = jsonOf<{ success?: boolean; latencyMs?: number }>(got);
+        return got.status === 200 && body?.success === true ? withJson(got, { success: true, latencyMs: body.latencyMs ?? 1, response: "Connection successful" }) : got;
+      }),
+  },
+  {
+    name: "evalstudio: E12 reports success when the graph threw",
+    api: "evalstudio",
+    description: "invoke takes LangGraph's 200 {\"__error__\": …} for a reply: success: true with no messages",
+    expectedCheck: "evalstudio_agent_calls",
+    runOptions: { langgraph: true },
+    fault: () =>
+      rewriteAnswer(route("POST", INVOKE), (got) => {
+        const body = jsonOf<{ success?: boolean; latencyMs?: number; error?: string }>(got);
+        const unreachable = /ECONNREFUSED|fetch failed|connect|unreachable|timed? ?out|abort/i.test(body?.error ?? "");
+        return got.status === 200 && body?.success === false && !unreachable ? withJson(got, { success: true, latencyMs: body.latencyMs ?? 1, messages: [], threadId: "00000000-0000-4000-8000-000000000000" }) : got;
+      }),
+  },
 ];
