@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Check } from "../check.js";
 import type { CheckContext } from "../context.js";
 import type { ApiProfile, DisposableResource, Probe } from "../profile.js";
@@ -130,6 +131,7 @@ export const evalstudioProfile: ApiProfile = {
             f.that(field(thrown, "success") === false && typeof field(thrown, "error") === "string", "E12 reports a graph that threw as a failure", thrown, "success: false with an error", thrown.text.slice(0, 300));
           }
         }
+        if (echo) await checkHeadersForwarded(ctx, f, this.name, projectId);
         const dead = await createConnector(ctx, projectId, "dead-agent", UNREACHABLE);
         const deadTest = await ctx.send({ sentBy: this.name, operationId: "testConnector", pathParams: { projectId, id: dead } });
         if (f.status(deadTest, 200, "E11 test an unreachable agent (HTTP 200 either way)")) {
@@ -154,6 +156,30 @@ export const evalstudioProfile: ApiProfile = {
     ];
   },
 };
+
+/**
+ * Each connector's headers go to its own agent and nowhere else (apis.md §4: the server sends
+ * "the connector's headers" with the call). Two connectors of one project get one secret header
+ * each; the echo graph, asked "headers", answers with a hash of each x- header it received, so
+ * the check sees which secret reached it while no secret comes back in clear.
+ */
+async function checkHeadersForwarded(ctx: CheckContext, f: FlowFindings, sentBy: string, projectId: string): Promise<void> {
+  const made: Array<{ id: string; hash: string }> = [];
+  for (const label of ["headers-a", "headers-b"]) {
+    const secret = ctx.plantSecret(`E7 headers.X-Cc-${label}`);
+    const created = await ctx.send({ sentBy, operationId: "createConnector", pathParams: { projectId }, body: { ...connectorBody(ctx, label, ctx.options.langgraphUrl!), headers: { [`X-Cc-${label}`]: secret } } });
+    if (!f.status(created, 201, `E7 create a connector with one secret header (${label})`)) return;
+    made.push({ id: field<string>(created, "id")!, hash: `x-cc-${label}=${createHash("sha256").update(secret).digest("hex").slice(0, 12)}` });
+  }
+  const [a, b] = made as [(typeof made)[0], (typeof made)[0]];
+  for (const [own, other] of [[a, b], [b, a]] as const) {
+    const echoed = await ctx.send({ sentBy, operationId: "invokeConnector", pathParams: { projectId, id: own.id }, body: { messages: [{ role: "user", content: "headers" }] } });
+    if (!f.status(echoed, 200, "E12 ask the echo graph which headers reached it")) continue;
+    const reply = String((field<Array<{ content?: unknown }>>(echoed, "messages") ?? []).at(-1)?.content ?? "");
+    f.that(reply.includes(own.hash), "E12 sends the connector's own headers to its agent", echoed, `the agent received ${own.hash.split("=")[0]} with the value stored`, reply.slice(0, 300));
+    f.that(!reply.includes(other.hash), "E12 sends no other connector's secret to the agent", echoed, `the agent did not receive ${other.hash.split("=")[0]} (another connector's secret header)`, reply.slice(0, 300));
+  }
+}
 
 function connectorBody(ctx: CheckContext, label: string, baseUrl: string) {
   return { name: ctx.name(label), type: "langgraph", baseUrl, config: { assistantId: ctx.options.langgraphAssistant } };

@@ -266,4 +266,22 @@ export const evalstudioFaults: FaultCase[] = [
         return got.status === 200 && body?.success === false && !unreachable ? withJson(got, { success: true, latencyMs: body.latencyMs ?? 1, messages: [], threadId: "00000000-0000-4000-8000-000000000000" }) : got;
       }),
   },
+  {
+    name: "evalstudio: a connector gets the headers of the project's earlier connectors",
+    api: "evalstudio",
+    description: "E7 stores the headers of every earlier connector of the project with the new one, so their secrets go to its agent",
+    expectedCheck: "evalstudio_agent_calls",
+    runOptions: { langgraph: true },
+    fault: () => {
+      const earlier = new Map<string, Record<string, string>>();
+      return rewriteRequest(route("POST", CONNECTORS), (request) => {
+        const body = jsonOf<{ headers?: Record<string, string> }>(request);
+        if (!body || typeof body !== "object") return request;
+        const project = pathOf(request);
+        const merged = { ...earlier.get(project), ...body.headers };
+        earlier.set(project, merged);
+        return withJson(request, { ...body, headers: merged });
+      });
+    },
+  },
 ];
