@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Check } from "../check.js";
 import type { CheckContext } from "../context.js";
 import type { ApiProfile, DisposableResource, Probe } from "../profile.js";
@@ -108,15 +109,31 @@ export const evalstudioProfile: ApiProfile = {
         const projectId = await createProject(ctx, "agent");
         const live = await createConnector(ctx, projectId, "live-agent", ctx.options.langgraphUrl!);
         const tested = await ctx.send({ sentBy: this.name, operationId: "testConnector", pathParams: { projectId, id: live } });
+        // The fixture's echo graph answers "echo: <last message>", so with it the agent's own reply is known exactly.
+        const echo = ctx.options.langgraphAssistant === "echo";
         if (f.status(tested, 200, "E11 test a reachable agent")) {
           f.that(field(tested, "success") === true && typeof field(tested, "response") === "string", "E11 succeeds with the agent's answer", tested, "success: true and a response", tested.text.slice(0, 300));
+          if (echo) f.that(field(tested, "response") === "echo: hello", "E11 carries the agent's own reply to its hello", tested, 'response "echo: hello" (the echo graph\'s reply to "hello": the agent ran)', tested.text.slice(0, 300));
         }
-        const invoked = await ctx.send({ sentBy: this.name, operationId: "invokeConnector", pathParams: { projectId, id: live }, body: { messages: [{ role: "user", content: "Hello, I need help with my order" }] } });
+        const question = "Hello, I need help with my order";
+        const invoked = await ctx.send({ sentBy: this.name, operationId: "invokeConnector", pathParams: { projectId, id: live }, body: { messages: [{ role: "user", content: question }] } });
         if (f.status(invoked, 200, "E12 invoke a reachable agent")) {
-          const messages = field<Array<{ role?: string }>>(invoked, "messages") ?? [];
+          const messages = field<Array<{ role?: string; content?: unknown }>>(invoked, "messages") ?? [];
           f.that(field(invoked, "success") === true && messages.some((m) => m.role === "assistant"), "E12 returns the agent's new messages", invoked, "success: true with an assistant message", invoked.text.slice(0, 300));
-          f.that(!messages.some((m) => (m as { content?: string }).content === "Hello, I need help with my order" && m.role === "user"), "E12 returns only new messages", invoked, "no echo of the request's messages", invoked.text.slice(0, 300));
+          f.that(!messages.some((m) => m.content === question && m.role === "user"), "E12 returns only new messages", invoked, "no echo of the request's messages", invoked.text.slice(0, 300));
+          if (echo) {
+            const exact = messages.length === 1 && messages[0]?.role === "assistant" && messages[0]?.content === `echo: ${question}`;
+            f.that(exact, "E12 returns exactly the agent's new messages", invoked, `messages [{role: "assistant", content: "echo: ${question}"}]`, JSON.stringify(messages).slice(0, 300));
+          }
         }
+        if (echo) {
+          // The echo graph throws on "raise"; LangGraph answers that 200 {"__error__": …}, which is a failure, not a reply.
+          const thrown = await ctx.send({ sentBy: this.name, operationId: "invokeConnector", pathParams: { projectId, id: live }, body: { messages: [{ role: "user", content: "raise" }] } });
+          if (f.status(thrown, 200, "E12 invoke an agent whose graph throws (HTTP 200 either way)")) {
+            f.that(field(thrown, "success") === false && typeof field(thrown, "error") === "string", "E12 reports a graph that threw as a failure", thrown, "success: false with an error", thrown.text.slice(0, 300));
+          }
+        }
+        if (echo) await checkHeadersForwarded(ctx, f, this.name, projectId);
         const dead = await createConnector(ctx, projectId, "dead-agent", UNREACHABLE);
         const deadTest = await ctx.send({ sentBy: this.name, operationId: "testConnector", pathParams: { projectId, id: dead } });
         if (f.status(deadTest, 200, "E11 test an unreachable agent (HTTP 200 either way)")) {
@@ -141,6 +158,30 @@ export const evalstudioProfile: ApiProfile = {
     ];
   },
 };
+
+/**
+ * Each connector's headers go to its own agent and nowhere else (apis.md §4: the server sends
+ * "the connector's headers" with the call). Two connectors of one project get one secret header
+ * each; the echo graph, asked "headers", answers with a hash of each x- header it received, so
+ * the check sees which secret reached it while no secret comes back in clear.
+ */
+async function checkHeadersForwarded(ctx: CheckContext, f: FlowFindings, sentBy: string, projectId: string): Promise<void> {
+  const made: Array<{ id: string; hash: string }> = [];
+  for (const label of ["headers-a", "headers-b"]) {
+    const secret = ctx.plantSecret(`E7 headers.X-Cc-${label}`);
+    const created = await ctx.send({ sentBy, operationId: "createConnector", pathParams: { projectId }, body: { ...connectorBody(ctx, label, ctx.options.langgraphUrl!), headers: { [`X-Cc-${label}`]: secret } } });
+    if (!f.status(created, 201, `E7 create a connector with one secret header (${label})`)) return;
+    made.push({ id: field<string>(created, "id")!, hash: `x-cc-${label}=${createHash("sha256").update(secret).digest("hex").slice(0, 12)}` });
+  }
+  const [a, b] = made as [(typeof made)[0], (typeof made)[0]];
+  for (const [own, other] of [[a, b], [b, a]] as const) {
+    const echoed = await ctx.send({ sentBy, operationId: "invokeConnector", pathParams: { projectId, id: own.id }, body: { messages: [{ role: "user", content: "headers" }] } });
+    if (!f.status(echoed, 200, "E12 ask the echo graph which headers reached it")) continue;
+    const reply = String((field<Array<{ content?: unknown }>>(echoed, "messages") ?? []).at(-1)?.content ?? "");
+    f.that(reply.includes(own.hash), "E12 sends the connector's own headers to its agent", echoed, `the agent received ${own.hash.split("=")[0]} with the value stored`, reply.slice(0, 300));
+    f.that(!reply.includes(other.hash), "E12 sends no other connector's secret to the agent", echoed, `the agent did not receive ${other.hash.split("=")[0]} (another connector's secret header)`, reply.slice(0, 300));
+  }
+}
 
 function connectorBody(ctx: CheckContext, label: string, baseUrl: string) {
   return { name: ctx.name(label), type: "langgraph", baseUrl, config: { assistantId: ctx.options.langgraphAssistant } };

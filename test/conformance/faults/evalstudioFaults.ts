@@ -1,5 +1,5 @@
 import type { Fault, ProxiedRequest, ProxiedResponse } from "./faultyServer.js";
-import { answer, answerInstead, header, jsonOf, pathOf, rewriteAnswer, rewriteRequest, route, withHeader, withJson, type FaultCase } from "./faultTools.js";
+import { answer, answerInstead, header, jsonOf, pathOf, rewriteAnswer, rewriteRequest, route, withHeader, withJson, dropsUnknownBodyFields, serverErrorOnNonAscii, type FaultCase } from "./faultTools.js";
 
 /** EvalStudio (openapi/evalstudio.yaml): no auth; connector `headers` values are the secrets. */
 const PROJECTS = /\/projects$/;
@@ -226,5 +226,62 @@ export const evalstudioFaults: FaultCase[] = [
         (request) => request.method !== "GET" && jsonOf(request) !== undefined,
         (request) => withJson(request, coerceToStrings(jsonOf(request))),
       ),
+  },
+  {
+    name: "evalstudio: a 500 to any non-ASCII text",
+    api: "evalstudio",
+    description: "a request whose body holds any byte beyond ASCII (an emoji, an accent, Arabic) fails with 500",
+    expectedCheck: "positive_data_acceptance",
+    fault: serverErrorOnNonAscii,
+  },
+  {
+    name: "evalstudio: unknown body fields are accepted",
+    api: "evalstudio",
+    description: "properties the closed connector and project bodies do not declare are dropped silently instead of answered 400",
+    expectedCheck: "negative_data_rejection",
+    fault: () => dropsUnknownBodyFields("evalstudio"),
+  },
+  {
+    name: "evalstudio: E11 answers without running the agent",
+    api: "evalstudio",
+    description: "test only checks that the agent server is up and answers a canned reply instead of the agent's own answer to \"hello\"",
+    expectedCheck: "evalstudio_agent_calls",
+    runOptions: { langgraph: true },
+    fault: () =>
+      rewriteAnswer(route("POST", TEST), (got) => {
+        const body = jsonOf<{ success?: boolean; latencyMs?: number }>(got);
+        return got.status === 200 && body?.success === true ? withJson(got, { success: true, latencyMs: body.latencyMs ?? 1, response: "Connection successful" }) : got;
+      }),
+  },
+  {
+    name: "evalstudio: E12 reports success when the graph threw",
+    api: "evalstudio",
+    description: "invoke takes LangGraph's 200 {\"__error__\": …} for a reply: success: true with no messages",
+    expectedCheck: "evalstudio_agent_calls",
+    runOptions: { langgraph: true },
+    fault: () =>
+      rewriteAnswer(route("POST", INVOKE), (got) => {
+        const body = jsonOf<{ success?: boolean; latencyMs?: number; error?: string }>(got);
+        const unreachable = /ECONNREFUSED|fetch failed|connect|unreachable|timed? ?out|abort/i.test(body?.error ?? "");
+        return got.status === 200 && body?.success === false && !unreachable ? withJson(got, { success: true, latencyMs: body.latencyMs ?? 1, messages: [], threadId: "00000000-0000-4000-8000-000000000000" }) : got;
+      }),
+  },
+  {
+    name: "evalstudio: a connector gets the headers of the project's earlier connectors",
+    api: "evalstudio",
+    description: "E7 stores the headers of every earlier connector of the project with the new one, so their secrets go to its agent",
+    expectedCheck: "evalstudio_agent_calls",
+    runOptions: { langgraph: true },
+    fault: () => {
+      const earlier = new Map<string, Record<string, string>>();
+      return rewriteRequest(route("POST", CONNECTORS), (request) => {
+        const body = jsonOf<{ headers?: Record<string, string> }>(request);
+        if (!body || typeof body !== "object") return request;
+        const project = pathOf(request);
+        const merged = { ...earlier.get(project), ...body.headers };
+        earlier.set(project, merged);
+        return withJson(request, { ...body, headers: merged });
+      });
+    },
   },
 ];

@@ -1,4 +1,7 @@
+import { flatten, schemaAt, type SchemaNode } from "../../../src/conformance/checks/schemaShapes.js";
 import type { ApiName } from "../../../src/contracts/apiNames.js";
+import { loadSpec, type OpenApiDocument } from "../../../src/contracts/loadSpec.js";
+import { operationTable, type OperationSpec } from "../../../src/contracts/operationTable.js";
 import type { RunOptions } from "../../../src/conformance/options.js";
 import type { Fault, ProxiedRequest, ProxiedResponse, RawHeaders } from "./faultyServer.js";
 
@@ -124,4 +127,63 @@ export function credentialOf(api: ApiName, request: ProxiedRequest): string | un
 export function withCredential(api: ApiName, request: ProxiedRequest, key: string): ProxiedRequest {
   const headers = api === "merge" ? withHeader(request.headers, "Authorization", `Bearer ${key}`) : withHeader(request.headers, "x-api-key", key);
   return { ...request, headers };
+}
+
+// --- lenient or fragile servers (classes of faults found by generated inputs) --------------------
+
+/** The operation of `api`'s contract a proxied request is for (its path ends as the operation's does). */
+export function operationOf(api: ApiName, request: ProxiedRequest): OperationSpec | undefined {
+  const operations = operationTable(loadSpec(api));
+  const path = pathOf(request);
+  return operations.find((o) => o.method === request.method.toLowerCase() && new RegExp(`${o.path.split(/\{[^}]+\}/).map(escapeRegExp).join("[^/]+")}$`).test(path));
+}
+
+/** A server whose text handling breaks on anything beyond ASCII: a 500 to every request with a non-ASCII byte in its body. */
+export function serverErrorOnNonAscii(): Fault {
+  return answerInstead((request) => request.body.some((byte) => byte > 0x7f), () => answer(500, { error: "internal error" }));
+}
+
+/** A server that dereferences the body before checking there is one: a 500 to a POST with no body. */
+export function serverErrorOnPostWithoutBody(): Fault {
+  return answerInstead((request) => request.method === "POST" && request.body.length === 0, () => answer(500, { error: "Cannot read properties of undefined" }));
+}
+
+/** A lenient server (many frameworks' default): properties a closed body does not declare are dropped silently, not refused. */
+export function dropsUnknownBodyFields(api: ApiName): Fault {
+  return rewriteRequest(
+    (request) => Boolean(operationOf(api, request)?.requestBody) && jsonOf(request) !== undefined,
+    (request) => {
+      const operation = operationOf(api, request)!;
+      const spec = loadSpec(api);
+      return withJson(request, declaredOnly(spec, schemaAt(spec, operation.requestBody!.schemaPointer), jsonOf(request)));
+    },
+  );
+}
+
+function declaredOnly(spec: OpenApiDocument, schema: SchemaNode, value: unknown): unknown {
+  if (Array.isArray(value)) return value.map((item) => declaredOnly(spec, flatten(spec, schema.items), item));
+  if (!value || typeof value !== "object" || !schema.properties) return value;
+  const properties = schema.properties as Record<string, unknown>;
+  return Object.fromEntries(
+    Object.entries(value).filter(([key]) => key in properties).map(([key, child]) => [key, declaredOnly(spec, flatten(spec, properties[key]), child)]),
+  );
+}
+
+/**
+ * A server that stores `field` whatever its JSON type: it takes a wrong-typed value as its
+ * string form, and answers with the value as sent (so the 2xx carries the wrong type).
+ */
+export function storesWrongTypedField(matches: Matcher, field: string): Fault {
+  return async (request, forward) => {
+    const body = jsonOf<Record<string, unknown>>(request);
+    const value = body && typeof body === "object" ? body[field] : undefined;
+    if (!matches(request) || value === undefined || typeof value === "string") return forward(request);
+    const got = await forward(withJson(request, { ...body, [field]: JSON.stringify(value) }));
+    const answered = jsonOf<Record<string, unknown>>(got);
+    return got.status < 300 && answered && typeof answered === "object" ? withJson(got, { ...answered, [field]: value }) : got;
+  };
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }

@@ -1,7 +1,7 @@
 import { readDevKeys } from "../../../src/server/fixtures.js";
 import {
   answer, answerInstead, burstLimiter, credentialOf, header, jsonOf, pathOf, readOf, rewriteAnswer, rewriteRequest, route, withCredential, withHeader, withJson,
-  type FaultCase,
+  dropsUnknownBodyFields, serverErrorOnNonAscii, storesWrongTypedField, type FaultCase,
 } from "./faultTools.js";
 
 /** Merge Agent Handler (openapi/merge.yaml): Bearer keys, per-key tool packs, the connector catalogue. */
@@ -215,5 +215,26 @@ export const mergeFaults: FaultCase[] = [
     expectedCheck: "rate_limit",
     runOptions: { rateLimit: true, rateLimitBurst: 20 },
     fault: () => burstLimiter(TOOL_PACKS, { message: "slow down" }),
+  },
+  {
+    name: "merge: a 500 to any non-ASCII text",
+    api: "merge",
+    description: "a request whose body holds any byte beyond ASCII (an emoji, an accent, Arabic) fails with 500",
+    expectedCheck: "positive_data_acceptance",
+    fault: serverErrorOnNonAscii,
+  },
+  {
+    name: "merge: unknown body fields are accepted",
+    api: "merge",
+    description: "properties the closed ToolPackCreate/Update bodies do not declare are dropped silently instead of answered 400",
+    expectedCheck: "negative_data_rejection",
+    fault: () => dropsUnknownBodyFields("merge"),
+  },
+  {
+    name: "merge: a wrong-typed name is stored and answered",
+    api: "merge",
+    description: "M2 takes a name of any JSON type (stores its text) and answers 201 with the value as sent",
+    expectedCheck: "negative_data_rejection",
+    fault: () => storesWrongTypedField(route("POST", TOOL_PACKS), "name"),
   },
 ];

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { readDevKeys } from "../../../src/server/fixtures.js";
-import { answer, burstLimiter, header, jsonOf, pathOf, readOf, rewriteAnswer, rewriteRequest, route, withCredential, withJson, type FaultCase } from "./faultTools.js";
+import { answer, burstLimiter, header, jsonOf, pathOf, readOf, rewriteAnswer, rewriteRequest, route, withCredential, withJson, dropsUnknownBodyFields, serverErrorOnPostWithoutBody, type FaultCase } from "./faultTools.js";
 
 /** Vern (openapi/vern.yaml): x-api-key; `credentials` of V6 and V11 are the secrets. */
 const [primary] = readDevKeys("vern").map((k) => k.key);
@@ -117,5 +117,19 @@ export const vernFaults: FaultCase[] = [
     expectedCheck: "rate_limit",
     runOptions: { rateLimit: true, rateLimitBurst: 20 },
     fault: () => burstLimiter(SOURCES, { message: "slow down" }),
+  },
+  {
+    name: "vern: a 500 to a POST with no body",
+    api: "vern",
+    description: "a POST without a body fails with 500 (the handler reads the body before checking there is one)",
+    expectedCheck: "negative_data_rejection",
+    fault: serverErrorOnPostWithoutBody,
+  },
+  {
+    name: "vern: unknown body fields are accepted",
+    api: "vern",
+    description: "properties the closed request bodies do not declare are dropped silently instead of answered 400",
+    expectedCheck: "negative_data_rejection",
+    fault: () => dropsUnknownBodyFields("vern"),
   },
 ];

@@ -1,7 +1,7 @@
 import { readDevKeys } from "../../../src/server/fixtures.js";
 import type { ProxiedRequest } from "./faultyServer.js";
 import {
-  answer, answerInstead, credentialOf, header, jsonOf, pathOf, readOf, rewriteAnswer, route, withCredential, withHeader, withJson, type FaultCase,
+  answer, answerInstead, credentialOf, header, jsonOf, pathOf, readOf, rewriteAnswer, route, withCredential, withHeader, withJson, serverErrorOnPostWithoutBody, type FaultCase,
 } from "./faultTools.js";
 
 /** Wexa AI (openapi/wexa.yaml): x-api-key; W4's data_loader_config.auth is the secret. */
@@ -181,5 +181,12 @@ export const wexaFaults: FaultCase[] = [
       const execution = jsonOf<{ execution_id?: string; status?: string }>(read);
       return execution?.status === "paused" ? answer(200, { execution_id: execution.execution_id, status: "running" }) : forward(request);
     },
+  },
+  {
+    name: "wexa: a 500 to a POST with no body",
+    api: "wexa",
+    description: "a POST without a body fails with 500 (the handler reads the body before checking there is one)",
+    expectedCheck: "negative_data_rejection",
+    fault: serverErrorOnPostWithoutBody,
   },
 ];
