@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import type { Database } from "./database.js";
 import { isFreshDataDir, openPgliteDatabase } from "./pgliteDatabase.js";
-import { readTemplate, templateKey, writeTemplate } from "./pgliteTemplate.js";
+import { copyTemplateDirectory, readTemplate, templateKey, writeTemplate } from "./pgliteTemplate.js";
 import { openPostgresDatabase } from "./postgresDatabase.js";
 import { migrate } from "./migrate.js";
 
@@ -17,6 +17,10 @@ export type DatabaseOptions = {
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.databaseUrl) return migrated(await openPostgresDatabase(options.databaseUrl, options.logger));
   const fresh = isFreshDataDir(options.pgliteDir);
+  if (fresh && options.pgliteDir) {
+    await copyTemplateDirectory(templateKey(), options.pgliteDir, async (dir) => (await migrated(await openPgliteDatabase(dir))).close());
+    return migrated(await openPgliteDatabase(options.pgliteDir));
+  }
   const key = fresh ? templateKey() : undefined;
   const template = key ? readTemplate(key) : undefined;
   const database = await migrated(await openPgliteDatabase(options.pgliteDir, template));
