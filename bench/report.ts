@@ -80,9 +80,14 @@ function formatVerdicts(verdicts: readonly Verdict[]): string {
 
 function formatStartup(figures: readonly StartupFigure[]): string {
   return table(
-    ["start-up of the reference server", "to first 200 (ms)", "peak MiB"],
-    figures.map((f) => [f.scenario, f.ms === undefined ? `failed: ${firstLine(f.error ?? "")}` : String(f.ms), f.peakMemoryMiB === undefined ? "" : String(f.peakMemoryMiB)]),
-    [1, 2],
+    ["start-up of the reference server", "to first 200 (ms)", "peak MiB", "idle MiB (3 s later)"],
+    figures.map((f) => [
+      f.scenario,
+      f.ms === undefined ? `failed: ${firstLine(f.error ?? "")}` : String(f.ms),
+      f.peakMemoryMiB === undefined ? "" : String(f.peakMemoryMiB),
+      f.idleMemoryMiB === undefined ? "" : String(f.idleMemoryMiB),
+    ]),
+    [1, 2, 3],
   );
 }
 

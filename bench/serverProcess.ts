@@ -70,6 +70,16 @@ export function peakMemoryMiB(pid: number): number | undefined {
   }
 }
 
+/** The process's resident set now (VmRSS in /proc/<pid>/status), in MiB; undefined off Linux. */
+export function residentMemoryMiB(pid: number): number | undefined {
+  try {
+    const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return match ? Math.round(Number(match[1]) / 1024) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Clock ticks per second of /proc's CPU times (getconf CLK_TCK; 100 on every common Linux). */
 const CLOCK_TICKS = (() => {
   try {

@@ -1,22 +1,49 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import type { BenchOptions } from "./options.js";
-import { peakMemoryMiB } from "./serverProcess.js";
+import { peakMemoryMiB, residentMemoryMiB } from "./serverProcess.js";
 import { freshPgliteDatabase, freshPostgresDatabase, startReferenceServer, type ReferenceDatabase } from "./targets.js";
 
-/** Spawn to the first 200 on /__admin/health, for one way of starting the reference server, and its peak memory by then. */
-export type StartupFigure = { scenario: string; ms?: number; peakMemoryMiB?: number; error?: string };
+/**
+ * Spawn to the first 200 on /__admin/health, for one way of starting the reference server; its
+ * peak memory by then, and its resident memory once it has sat idle for IDLE_MS after it.
+ */
+export type StartupFigure = { scenario: string; ms?: number; peakMemoryMiB?: number; idleMemoryMiB?: number; error?: string };
+
+const IDLE_MS = 3_000;
+const CLI_MAIN = fileURLToPath(new URL("../dist/cli/main.js", import.meta.url));
 
 /**
- * Starts the reference server twice on each database: on a fresh one (migrations and seeding
- * included, as on a first `npm start`) and again on the same one (what every later start costs).
+ * Starts the reference server on PGlite as on a fresh clone (no template data directory on the
+ * machine yet: initdb runs), on a fresh data directory (copied from the template), and again on
+ * the same one (what every later start costs); then twice on PostgreSQL; then times `--help`.
  */
 export async function measureStartup(options: BenchOptions): Promise<StartupFigure[]> {
   const figures: StartupFigure[] = [];
+  figures.push(...(await startOnFreshClone(options)));
   figures.push(...(await startTwice("PGlite", () => Promise.resolve(freshPgliteDatabase()), "data directory", options)));
   if (options.postgresUrl) {
     const url = options.postgresUrl;
     figures.push(...(await startTwice("PostgreSQL", () => freshPostgresDatabase(url), "schema", options)));
   }
+  figures.push(await timeHelp());
   return figures;
+}
+
+/** A TMPDIR of its own holds no template yet, as on a machine that never ran the server. */
+async function startOnFreshClone(options: BenchOptions): Promise<StartupFigure[]> {
+  const tmp = mkdtempSync(join(tmpdir(), "cc-bench-tmp-"));
+  const database = freshPgliteDatabase();
+  try {
+    return [await startOnce("PGlite, fresh clone (no template yet)", { ...database, env: { ...database.env, TMPDIR: tmp } }, options)];
+  } finally {
+    await database.drop();
+    rmSync(tmp, { recursive: true, force: true });
+  }
 }
 
 async function startTwice(label: string, open: () => Promise<ReferenceDatabase>, what: string, options: BenchOptions): Promise<StartupFigure[]> {
@@ -29,17 +56,33 @@ async function startTwice(label: string, open: () => Promise<ReferenceDatabase>,
   }
   const figures: StartupFigure[] = [];
   try {
-    for (const scenario of scenarios) {
-      try {
-        const server = await startReferenceServer(database.kind === "pglite" ? "reference-pglite" : "reference-postgres", { database, logLevel: options.logLevel });
-        figures.push({ scenario, ms: server.process.startupMs, peakMemoryMiB: peakMemoryMiB(server.process.pid) });
-        await server.stop();
-      } catch (error) {
-        figures.push({ scenario, error: (error as Error).message });
-      }
-    }
+    for (const scenario of scenarios) figures.push(await startOnce(scenario, database, options));
   } finally {
     await database.drop();
   }
   return figures;
+}
+
+async function startOnce(scenario: string, database: ReferenceDatabase, options: BenchOptions): Promise<StartupFigure> {
+  try {
+    const server = await startReferenceServer(database.kind === "pglite" ? "reference-pglite" : "reference-postgres", { database, logLevel: options.logLevel });
+    const figure: StartupFigure = { scenario, ms: server.process.startupMs, peakMemoryMiB: peakMemoryMiB(server.process.pid) };
+    await new Promise((resolve) => setTimeout(resolve, IDLE_MS));
+    figure.idleMemoryMiB = residentMemoryMiB(server.process.pid);
+    await server.stop();
+    return figure;
+  } catch (error) {
+    return { scenario, error: (error as Error).message };
+  }
+}
+
+/** `connector-contracts --help`, spawn to exit: what every command pays before it starts. */
+async function timeHelp(): Promise<StartupFigure> {
+  const started = performance.now();
+  try {
+    await promisify(execFile)(process.execPath, [CLI_MAIN, "--help"]);
+    return { scenario: "connector-contracts --help (to exit)", ms: Math.round(performance.now() - started) };
+  } catch (error) {
+    return { scenario: "connector-contracts --help (to exit)", error: (error as Error).message };
+  }
 }

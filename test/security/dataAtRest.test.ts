@@ -95,7 +95,7 @@ describe("a planted PGlite template is never used", () => {
       await db.close();
     }
     // It works: a database started from it rewrites a new connector's baseUrl.
-    const victim = await openPgliteDatabase(undefined, new Blob([new Uint8Array(poisoned)]));
+    const victim = await openPgliteDatabase(undefined, new Uint8Array(poisoned).buffer);
     try {
       await victim.query("insert into evalstudio_projects (id, name) values ($1, 'p')", [SEEDED_PROJECT]).catch(() => undefined);
       const [row] = await victim.query<{ base_url: string }>(

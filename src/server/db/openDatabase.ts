@@ -2,7 +2,7 @@ import type { Logger } from "pino";
 import type { Database } from "./database.js";
 import { lockDataFolder } from "./dataFolderLock.js";
 import { isFreshDataDir, openPgliteDatabase } from "./pgliteDatabase.js";
-import { readTemplate, templateKey, writeTemplate } from "./pgliteTemplate.js";
+import { copyTemplateDirectory, readTemplate, templateKey, writeTemplate } from "./pgliteTemplate.js";
 import { openPostgresDatabase } from "./postgresDatabase.js";
 import { makePrivateTree } from "./privateFiles.js";
 import { migrate } from "./migrate.js";
@@ -48,6 +48,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 
 async function openPglite(options: DatabaseOptions): Promise<Database> {
   const fresh = isFreshDataDir(options.pgliteDir);
+  if (fresh && options.pgliteDir && options.pgliteTemplateDir) {
+    const build = async (dir: string) => (await migrated(await openPgliteDatabase(dir))).close();
+    if (await copyTemplateDirectory(options.pgliteTemplateDir, templateKey(), options.pgliteDir, build)) return migrated(await openPgliteDatabase(options.pgliteDir));
+  }
   const key = fresh && options.pgliteTemplateDir ? templateKey() : undefined;
   const template = key ? readTemplate(options.pgliteTemplateDir!, key) : undefined;
   const database = await migrated(await openPgliteDatabase(options.pgliteDir, template));

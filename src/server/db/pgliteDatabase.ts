@@ -14,15 +14,14 @@ import { ALONE_FOR_GOOD } from "./serverPresence.js";
  * WASM work of a statement (about 0.45 ms of a Merge create on this machine) no longer holds up
  * the thread that answers HTTP, so the two use two cores.
  */
-export async function openPgliteDatabase(dataDir?: string, template?: Blob): Promise<PgliteDatabase> {
+export async function openPgliteDatabase(dataDir?: string, template?: ArrayBuffer): Promise<PgliteDatabase> {
   // PGlite makes only the last directory of the path; a fresh checkout has no .data/ yet.
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const worker = await pgliteWorker();
   const db = nextDatabase++;
   const ask = (request: DatabaseRequest) => worker.ask(db, request);
   // The template (41 MB) is moved to the worker, not copied.
-  const templateBytes = template ? await template.arrayBuffer() : undefined;
-  await worker.ask(db, { op: "open", ...(dataDir ? { dataDir } : {}), ...(templateBytes ? { template: templateBytes } : {}) }, templateBytes ? [templateBytes] : []);
+  await worker.ask(db, { op: "open", ...(dataDir ? { dataDir } : {}), ...(template ? { template } : {}) }, template ? [template] : []);
 
   let nextTransaction = 1;
   let closed = false;

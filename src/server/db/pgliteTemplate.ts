@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, lstatSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, lstatSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { PACKAGE_FILES } from "../../packageFiles.js";
@@ -27,13 +27,13 @@ export function templateKey(): string {
  * and each is used only if its bytes hash to what was recorded when it was written, and the file
  * is this user's and not writable by others. Anything else is deleted and rebuilt, never used.
  */
-export function readTemplate(templateDir: string, key: string): Blob | undefined {
+export function readTemplate(templateDir: string, key: string): ArrayBuffer | undefined {
   if (!safeDir(templateDir)) return undefined;
   const file = join(templateDir, `${key}.tar.gz`);
   const hashFile = join(templateDir, `${key}.sha256`);
   if (!existsSync(file)) return undefined;
   const bytes = privateFile(file) && privateFile(hashFile) ? readFileSync(file) : undefined;
-  if (bytes && sha256(bytes) === readFileSync(hashFile, "utf8").trim()) return new Blob([bytes]);
+  if (bytes && sha256(bytes) === readFileSync(hashFile, "utf8").trim()) return ownBuffer(bytes);
   rmSync(file, { force: true });
   rmSync(hashFile, { force: true });
   return undefined;
@@ -76,6 +76,66 @@ function privateFile(file: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** The bytes as one ArrayBuffer of their own, to be moved to the PGlite worker: no copy of the 41 MB stays behind in this thread. */
+function ownBuffer(bytes: Buffer): ArrayBuffer {
+  const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+  return (whole ? bytes.buffer : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)) as ArrayBuffer;
+}
+
+/**
+ * A fresh data directory starts as a file copy of a template data directory (migrated, not yet
+ * seeded), made once per key by `build` under a temporary name and renamed into place, so a
+ * concurrent start sees a whole template or none. Restoring the tarball through PGlite's
+ * loadDataDir instead left about 100 MiB of its copies in the worker for good; copying files
+ * costs the server no memory. In-memory databases have no directory and keep the tarball.
+ * The template directory gets the same protection as the tarball (see readTemplate): it lives in
+ * the private `templateDir`, and is copied only if its files hash to what was recorded when it was
+ * built; otherwise it is deleted and built again. Returns false when the directory cannot be used.
+ */
+export async function copyTemplateDirectory(templateDir: string, key: string, dataDir: string, build: (dir: string) => Promise<void>): Promise<boolean> {
+  if (!safeDir(templateDir)) return false;
+  const template = join(templateDir, `${key}.pgdata`);
+  const hashFile = join(templateDir, `${key}.pgdata.sha256`);
+  if (existsSync(template) && !(privateFile(hashFile) && treeHash(template) === readFileSync(hashFile, "utf8").trim())) {
+    rmSync(template, { recursive: true, force: true });
+    rmSync(hashFile, { force: true });
+  }
+  if (!existsSync(template)) {
+    const suffix = randomBytes(4).toString("hex");
+    const temporary = join(templateDir, `${key}.${suffix}.tmp`);
+    try {
+      await build(temporary);
+      const temporaryHash = join(templateDir, `${key}.${suffix}.sha256.tmp`);
+      writeFileSync(temporaryHash, treeHash(temporary), { mode: PRIVATE_FILE_MODE });
+      renameSync(temporaryHash, hashFile);
+      renameSync(temporary, template);
+    } catch (error) {
+      // Another process renamed its template first: use that one.
+      if (!existsSync(template)) throw error;
+    } finally {
+      rmSync(temporary, { recursive: true, force: true });
+    }
+  }
+  cpSync(template, dataDir, { recursive: true });
+  return true;
+}
+
+/** SHA-256 over every file of a directory tree (relative names and contents, in sorted order). */
+function treeHash(root: string): string {
+  const hash = createHash("sha256");
+  const walk = (dir: string, prefix: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      const path = join(dir, name);
+      const stat = lstatSync(path);
+      if (stat.isDirectory()) walk(path, `${prefix}${name}/`);
+      else if (stat.isFile()) hash.update(`${prefix}${name}\0`).update(readFileSync(path));
+      else hash.update(`${prefix}${name}\0link`);
+    }
+  };
+  walk(root, "");
+  return hash.digest("hex");
 }
 
 /** A dependency's version, from the package.json above its entry point (PGlite does not export that file). */

@@ -30,6 +30,15 @@ export type CarriedError = { message: string; fields: Record<string, unknown> };
 
 export type WorkerReply = { id: number; value?: unknown; error?: CarriedError } | { ready: true };
 
+/**
+ * PostgreSQL's settings for every embedded database, after PGlite's own start parameters. initdb
+ * writes shared_buffers = 128MB, and PGlite touches the whole buffer pool when it starts: that
+ * pool was 120 MiB of the worker's resident memory, for databases of a few megabytes. Given as
+ * start parameters, not PGlite's `postgresqlconf`, which replaces the data directory's
+ * postgresql.conf (and with it initdb's timezone = UTC).
+ */
+const START_SETTINGS = ["shared_buffers=16MB"];
+
 /** Thrown into an open transaction to roll it back. */
 class Rollback extends Error {}
 
@@ -84,6 +93,7 @@ function serve(port: NonNullable<typeof parentPort>, input: WorkerInput): void {
       const pglite = await PGlite.create({
         pgliteWasmModule: input.wasmModule,
         fsBundle: new Blob([input.fsBundle]),
+        startParams: [...PGlite.defaultStartParams, ...START_SETTINGS.flatMap((setting) => ["-c", setting])],
         ...(request.dataDir ? { dataDir: request.dataDir } : {}),
         ...(request.template ? { loadDataDir: new Blob([request.template]) } : {}),
       });
