@@ -1,4 +1,6 @@
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { PACKAGE_FILES } from "../../packageFiles.js";
 import type { Request, Router } from "express";
 
 /** The console's static files (plain HTML, JS and CSS, no build step), read once when the router is built. */
@@ -36,7 +38,7 @@ const CONSOLE_HEADERS = {
 /** GET /__admin/ → the web console (see console/index.html). */
 export function registerConsoleRoutes(router: Router) {
   const contents = Object.fromEntries(
-    Object.entries(FILES).map(([path, file]) => [path, readFileSync(new URL(`./console/${file.name}`, import.meta.url))]),
+    Object.entries(FILES).map(([path, file]) => [path, readFileSync(join(PACKAGE_FILES.adminConsole, file.name))]),
   ) as Record<ConsolePath, Buffer>;
   router.get(["/", "/console.js", "/console.css"], function serveConsole(req, res, next) {
     if (!isConsoleRequest(req)) return next();
