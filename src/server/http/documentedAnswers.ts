@@ -1,15 +1,18 @@
-import { resolveRef } from "../../contracts/examples.js";
+import { sample } from "@stoplight/json-schema-sampler";
+import { resolvePointer, resolveRef } from "../../contracts/examples.js";
 import type { OpenApiDocument } from "../../contracts/loadSpec.js";
 import type { OperationSpec } from "../../contracts/operationTable.js";
+import { SpecSchemaValidator } from "../../contracts/schemaValidator.js";
 
 /** One status an operation documents, with its named examples (empty for a bodiless answer). */
 export type DocumentedAnswer = { status: number; hasBody: boolean; examples: ReadonlyArray<readonly [string, unknown]> };
 
 /**
  * The answers an operation documents, read from its contract, in the contract's order: what a
- * forced answer may be (Prefer: code=, example=, or a fault rule's status). Every JSON response of
- * the four contracts carries an example (`npm run check-examples` proves each one valid), so the
- * body is always the contract's own; `default` is not a status anyone can force.
+ * forced answer may be (Prefer: code=, example=, or a fault rule's status). The body is the
+ * contract's own example (`npm run check-examples` proves each one valid); a JSON response without
+ * one gets a body built from its schema by Prism's own sampler (named `fromSchema`), so a contract
+ * that adds such a response still has a forced answer. `default` is not a status anyone can force.
  */
 export function documentedAnswers(spec: OpenApiDocument, operation: OperationSpec): ReadonlyMap<number, DocumentedAnswer> {
   const answers = new Map<number, DocumentedAnswer>();
@@ -22,6 +25,11 @@ export function documentedAnswers(spec: OpenApiDocument, operation: OperationSpe
     for (const [name, example] of Object.entries(media?.examples ?? {})) {
       const resolved = resolveRef(spec, example) as { value?: unknown } | undefined;
       if (resolved && "value" in resolved) examples.push([name, resolved.value]);
+    }
+    const schemaPointer = operation.responses[status]?.schemaPointer;
+    if (media !== undefined && examples.length === 0 && schemaPointer) {
+      const built = sampleOf(spec, schemaPointer);
+      if (built !== undefined) examples.push(["fromSchema", built]);
     }
     answers.set(Number(status), { status: Number(status), hasBody: media !== undefined, examples });
   }
@@ -51,4 +59,23 @@ export function pickDocumentedAnswer(
   }
   const names = candidates.flatMap((a) => a.examples.map(([name]) => `${a.status}:${name}`)).join(", ");
   return `Prefer: example=${wanted.example} is not an example of ${wanted.code ?? "any status of"} this operation; it has ${names || "none"}.`;
+}
+
+const validators = new WeakMap<OpenApiDocument, SpecSchemaValidator>();
+
+/**
+ * A value of the schema at `pointer` that the schema accepts, or undefined (the forced answer then
+ * says the status has no example): the sampler ignores some keywords (`pattern`, for one), so
+ * what it builds is checked before it can be sent.
+ */
+function sampleOf(spec: OpenApiDocument, pointer: string): unknown {
+  let built: unknown;
+  try {
+    built = sample(resolvePointer(spec, `#${pointer}`) as Parameters<typeof sample>[0], { skipWriteOnly: true, quiet: true }, spec);
+  } catch {
+    return undefined;
+  }
+  let validator = validators.get(spec);
+  if (!validator) validators.set(spec, (validator = new SpecSchemaValidator(spec)));
+  return validator.validate(pointer, built).length === 0 ? built : undefined;
 }
