@@ -13,7 +13,12 @@ import type { CheckResult, Finding, Report } from "./types.js";
 export class ConnectionError extends Error {}
 
 /** The run could not set itself up: not a finding against the contract (the CLI exits 2 with the diagnosis). */
-class SetupFailed extends Error {}
+class SetupFailed extends Error {
+  /** True when the answers show a misconfiguration (all 401/403/404): then nothing of the run is judged. */
+  constructor(message: string, readonly misconfigured: boolean) {
+    super(message);
+  }
+}
 
 /** Whole milliseconds since `since` (a performance.now() reading): monotonic, so a clock step cannot skew a report. */
 const elapsedMs = (since: number) => Math.round(performance.now() - since);
@@ -27,6 +32,8 @@ export type RunInput = Partial<RunOptions> & Pick<RunOptions, "api" | "baseUrl">
 export async function runConformance(input: RunInput): Promise<Report> {
   const options: RunOptions = { ...DEFAULT_OPTIONS, fetch: globalThis.fetch, onProgress: () => undefined, ...input, seed: input.seed ?? randomSeed() };
   let diagnosis: string | undefined;
+  // A misconfigured run judges nothing; a setup that failed on an answer it could not follow still has its recorded answers judged.
+  let misconfigured = false;
   const ctx = new CheckContext(options);
   const profile = profileFor(options.api);
   // Two clocks: the wall clock dates the report, the monotonic one measures it (a clock step cannot skew a duration).
@@ -40,7 +47,7 @@ export async function runConformance(input: RunInput): Promise<Report> {
   const runCheck = async (check: Check) => {
     if (!wanted(check)) return;
     // A run that could not work with the deployment judges nothing: its answers are the misconfiguration's, not the contract's.
-    const reason = diagnosis ? "the run could not work with the deployment (see the diagnosis)" : check.skipReason?.(ctx);
+    const reason = misconfigured || (diagnosis && check.phase !== "passive") ? "the run could not work with the deployment (see the diagnosis)" : check.skipReason?.(ctx);
     // After Ctrl-C nothing more is sent, but passive checks still read what was recorded.
     const aborted = input.signal?.aborted && check.phase !== "passive";
     if (reason || aborted) {
@@ -82,7 +89,10 @@ export async function runConformance(input: RunInput): Promise<Report> {
     await prepare(ctx, profile);
     for (const check of [...profile.flows, ...probeChecks(profile)]) await runCheck(check);
   } catch (error) {
-    if (error instanceof SetupFailed) diagnosis = error.message;
+    if (error instanceof SetupFailed) {
+      diagnosis = error.message;
+      misconfigured = error.misconfigured;
+    }
     else if (error instanceof RunAborted) ctx.notes.push("Interrupted (Ctrl-C) while preparing: no check ran.");
     else if (!(error instanceof BudgetExhausted)) throw error;
     else ctx.notes.push(`Stopped early: ${error.message}. Raise --max-requests to run every check.`);
@@ -90,14 +100,17 @@ export async function runConformance(input: RunInput): Promise<Report> {
     ctx.progress("cleaning up what the run created");
     await ctx.cleanup.run();
   }
-  diagnosis ??= misconfiguration(options.api, options.baseUrl, ctx.transport.exchanges, options.credentialEnv ?? envNameFor(options.api));
+  if (diagnosis === undefined) {
+    diagnosis = misconfiguration(options.api, options.baseUrl, ctx.transport.exchanges, options.credentialEnv ?? envNameFor(options.api));
+    misconfigured = diagnosis !== undefined;
+  }
   try {
     await runCheck(lastProbe);
   } catch (error) {
     if (!(error instanceof BudgetExhausted)) throw error;
     ctx.notes.push(`Rate-limit probe stopped: ${error.message}.`);
   }
-  if (diagnosis) {
+  if (misconfigured) {
     findings.length = 0;
     for (const [i, result] of results.entries()) if (result.status === "failed") results[i] = { ...result, status: "skipped", findings: 0, reason: "the run could not work with the deployment (see the diagnosis)" };
   }
@@ -141,7 +154,7 @@ async function prepare(ctx: CheckContext, profile: ApiProfile): Promise<void> {
     const misconfigured = misconfiguration(ctx.api, ctx.options.baseUrl, ctx.transport.exchanges, ctx.options.credentialEnv ?? envNameFor(ctx.api));
     const last = ctx.transport.exchanges.at(-1);
     const answered = last ? ` (last request: ${last.request.method} ${new URL(last.request.url).pathname} answered ${last.response.status}: ${last.response.body.slice(0, 300)})` : "";
-    throw new SetupFailed(misconfigured ?? `the run could not set itself up: ${(error as Error).message}${answered}`);
+    throw new SetupFailed(misconfigured ?? `the run could not set itself up: ${(error as Error).message}${answered}`, misconfigured !== undefined);
   }
 }
 

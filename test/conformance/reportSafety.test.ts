@@ -77,3 +77,22 @@ describe("a finding's basis", () => {
     expect(ctx.basisOf(create, 201)).toBe("documented");
   });
 });
+
+describe("findings grouped by cause", () => {
+  it("one server 500 on many operations is one entry in every format, naming every operation", async () => {
+    const { renderJson, renderJunit, renderHtml } = await import("../../src/conformance/index.js");
+    const { report } = sampleReport();
+    const template = report.findings[0]!;
+    const ops = ["listToolPacks", "getToolPack", "createToolPack", "deleteToolPack"];
+    const many = ops.map((operationId) => ({ ...template, check: "status_code_conformance", operationId, id: `status_code_conformance/${operationId}/undocumented-500`, title: `${operationId} answered 500` }));
+    const grouped = { ...report, findings: many };
+    const json = JSON.parse(renderJson(grouped));
+    expect(json.causes).toHaveLength(1);
+    expect(json.causes[0].operations.map((o: string) => o.split(" ")[0])).toEqual(ops);
+    expect((renderJunit(grouped).match(/<failure /g) ?? []).length).toBe(1);
+    const terminal = renderTerminal(grouped, { color: false });
+    expect(terminal).toContain("×4");
+    for (const op of ops) expect(terminal).toContain(op);
+    expect((renderHtml(grouped).match(/<article class="finding/g) ?? []).length).toBe(1);
+  });
+});

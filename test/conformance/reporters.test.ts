@@ -90,8 +90,11 @@ describe("JUnit report", () => {
 });
 
 describe("JSON report", () => {
-  it("round-trips to the same report", () => {
-    expect(JSON.parse(outputs.json!)).toEqual(report);
+  it("round-trips to the same report, with the findings also grouped by cause", () => {
+    const { causes, ...rest } = JSON.parse(outputs.json!);
+    expect(rest).toEqual(report);
+    expect(causes.flatMap((c: { findings: string[] }) => c.findings).sort()).toEqual(report.findings.map((f) => f.id).sort());
+    for (const cause of causes) expect(cause).toMatchObject({ operations: expect.any(Array), requests: expect.any(Array), evidence: expect.any(String) });
   });
 });
 

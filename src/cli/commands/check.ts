@@ -229,7 +229,7 @@ function* writeReports(report: Report, paths: CheckConfig["reports"], redactor: 
 }
 
 /** Checked here rather than by commander, whose message would repeat the value: it may carry a password. */
-function assertHttpUrl(flag: string, value: string): void {
+export function assertHttpUrl(flag: string, value: string): void {
   let url: URL;
   try {
     url = new URL(value);

@@ -7,7 +7,7 @@ import { printable } from "../../conformance/reporters/printable.js";
 import { defaultKeyEnv, resolveCredentials } from "../credentials.js";
 import { EXIT, UsageError, type ExitCode } from "../exitCodes.js";
 import type { CliIo } from "../io.js";
-import { CHECK_OPTIONS, headersFrom } from "./check.js";
+import { assertHttpUrl, CHECK_OPTIONS, headersFrom } from "./check.js";
 
 type CleanupFlags = { api: ApiName; baseUrl: string; runId?: string; keyEnv?: string; credentialsFile?: string; header?: string[] };
 
@@ -28,6 +28,7 @@ export function cleanupCommand(io: CliIo, setExit: (code: ExitCode) => void): Co
 }
 
 async function runCleanup(flags: CleanupFlags, io: CliIo): Promise<ExitCode> {
+  assertHttpUrl("--base-url", flags.baseUrl);
   if (flags.runId !== undefined && !/^[0-9a-f]{8}$/.test(flags.runId)) throw new UsageError("--run-id takes a run id as reports show it: 8 hexadecimal characters.");
   const credentials = resolveCredentials(flags.api, { keyEnv: flags.keyEnv, credentialsFile: flags.credentialsFile }, io.env);
   const needsKey = Object.keys(credentialHeaders(flags.api, "any")).length > 0;

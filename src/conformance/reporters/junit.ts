@@ -1,5 +1,5 @@
 import type { CheckResult, Finding, Report } from "../types.js";
-import { BASIS_LABEL, operationLabel, summarize } from "./summary.js";
+import { BASIS_LABEL, causesOf, summarize, type Cause } from "./summary.js";
 
 /**
  * JUnit XML for CI: one <testsuite> named "<api> conformance", one <testcase> per check, one
@@ -17,6 +17,7 @@ export function renderJunit(report: Report): string {
     check, description: "", status: "failed", findings: report.findings.filter((f) => f.check === check).length, durationMs: 0,
   }));
   const cases = [...report.checks, ...orphans];
+  const causes = causesOf(report);
   const failures = cases.filter((c) => c.status === "failed").length;
 
   const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
@@ -37,7 +38,10 @@ export function renderJunit(report: Report): string {
       out.push(`${open}/>`);
     } else {
       out.push(`${open}>`);
-      for (const finding of findings) out.push(`      <failure message="${attr(finding.title)}" type="${attr(`${finding.severity}: ${finding.id}`)}">${text(failureBody(finding))}</failure>`);
+      // One <failure> per cause: a server that breaks one rule on every operation fails the case once, with all it covers.
+      for (const cause of causes.filter((c) => c.check === check.check)) {
+        out.push(`      <failure message="${attr(cause.title)}" type="${attr(`${cause.severity}: ${cause.key}`)}">${text(failureBody(cause))}</failure>`);
+      }
       out.push("    </testcase>");
     }
   }
@@ -50,15 +54,16 @@ export function renderJunit(report: Report): string {
   return `${out.join("\n")}\n`;
 }
 
-function failureBody(finding: Finding): string {
+function failureBody(cause: Cause): string {
+  const [first] = cause.findings as [Finding, ...Finding[]];
   return [
-    finding.title,
-    `operation: ${operationLabel(finding)} (${BASIS_LABEL[finding.basis]})`,
-    `expected: ${finding.expected}`,
-    `received: ${finding.received}`,
-    ...(finding.curl ? [`curl: ${finding.curl}`] : []),
-    `source: ${finding.source}`,
-    `id: ${finding.id}`,
+    first.title,
+    `${cause.operations.length > 1 ? "operations" : "operation"}: ${cause.operations.join(", ")} (${BASIS_LABEL[cause.basis]})`,
+    `expected: ${first.expected}`,
+    `received: ${first.received}`,
+    ...(first.curl ? [`curl: ${first.curl}`] : []),
+    `source: ${first.source}`,
+    `findings (${cause.findings.length}): ${cause.findings.map((f) => f.id).join(", ")}`,
   ].join("\n");
 }
 

@@ -68,3 +68,55 @@ export function optionEntries(report: Report): Array<[string, string]> {
 export function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? "" : "s"}`;
 }
+
+/**
+ * Findings that share one cause: the same check and the same broken rule (the finding id without
+ * its operation, array indices and parenthesised detail), on however many operations and requests.
+ * A server that answers 500 everywhere is one cause, not one finding per operation.
+ */
+export type Cause = {
+  key: string;
+  check: string;
+  /** The worst of its findings (an error when any is). */
+  severity: Finding["severity"];
+  basis: ContractBasis;
+  /** The first finding's title: what a person reads first. */
+  title: string;
+  operations: string[];
+  /** Sequence numbers of the requests that showed it. */
+  requests: number[];
+  findings: Finding[];
+};
+
+export function causeKey(finding: Finding): string {
+  const what = finding.id.split("/").slice(2).join("/");
+  const rule = what
+    .replace(/\s*\([^)]*\)/g, "")
+    .replace(/\/\d+(?=[/:-]|$)/g, "/*")
+    .toLowerCase();
+  return `${finding.check}/${rule}`;
+}
+
+export function causesOf(report: Report): Cause[] {
+  const causes = new Map<string, Cause>();
+  for (const { findings } of findingsByCheck(report)) {
+    for (const finding of findings) {
+      const key = causeKey(finding);
+      const cause = causes.get(key) ?? { key, check: finding.check, severity: finding.severity, basis: finding.basis, title: finding.title, operations: [], requests: [], findings: [] };
+      cause.findings.push(finding);
+      if (finding.severity === "error") cause.severity = "error";
+      if (finding.basis === "documented") cause.basis = "documented";
+      const operation = operationLabel(finding);
+      if (!cause.operations.includes(operation)) cause.operations.push(operation);
+      if (finding.exchange && !cause.requests.includes(finding.exchange.seq)) cause.requests.push(finding.exchange.seq);
+      causes.set(key, cause);
+    }
+  }
+  return [...causes.values()];
+}
+
+/** The decisive evidence of a finding, on one line: the start of what was received (the field that broke the schema, the status). */
+export function evidenceOf(finding: Finding, max = 240): string {
+  const line = finding.received.replace(/\s+/g, " ").trim();
+  return line.length > max ? `${line.slice(0, max)}…` : line;
+}

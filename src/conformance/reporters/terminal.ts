@@ -1,6 +1,6 @@
 import type { CheckResult, Finding, Report } from "../types.js";
 import { printable } from "./printable.js";
-import { BASIS_LABEL, findingsByCheck, formatDuration, operationLabel, plural, summarize } from "./summary.js";
+import { BASIS_LABEL, causesOf, formatDuration, plural, summarize, type Cause } from "./summary.js";
 
 export type TerminalOptions = {
   /** ANSI colours: only when writing to a TTY (and NO_COLOR is unset); the caller decides. */
@@ -51,13 +51,10 @@ function renderLines(report: Report, options: TerminalOptions): string {
       `coverage ${summary.observedResponses}/${summary.documentedResponses} documented responses observed`,
   );
 
-  const groups = findingsByCheck(report);
-  if (groups.length > 0) {
-    lines.push("", paint("bold", `FINDINGS (${report.findings.length})`));
-    for (const group of groups) {
-      lines.push("", paint("bold", `${group.check} · ${plural(group.findings.length, "finding")}`));
-      for (const finding of group.findings) lines.push(...renderFinding(finding, paint, maxValue));
-    }
+  const causes = causesOf(report);
+  if (causes.length > 0) {
+    lines.push("", paint("bold", `FINDINGS (${plural(report.findings.length, "finding")}, ${plural(causes.length, "cause")})`));
+    for (const cause of causes) lines.push("", ...renderCause(cause, paint, maxValue));
   }
 
   const undocumented = report.coverage.filter((row) => row.undocumented.length > 0);
@@ -91,21 +88,25 @@ function renderLines(report: Report, options: TerminalOptions): string {
   return `${lines.join("\n")}\n`;
 }
 
-function renderFinding(finding: Finding, paint: (style: Style, text: string) => string, maxValue: number): string[] {
+/** One cause: its first finding in full (evidence and reproduction), then where else it showed. */
+function renderCause(cause: Cause, paint: (style: Style, text: string) => string, maxValue: number): string[] {
+  const [first] = cause.findings as [Finding, ...Finding[]];
   const label = (name: string) => paint("dim", `    ${name.padEnd(10)} `);
   const field = (name: string, value: string, shorten = true) => {
     const shown = shorten && value.length > maxValue ? `${value.slice(0, maxValue)}… (shortened; the JSON and HTML reports have it all)` : value;
-    const [first = "", ...rest] = shown.split("\n");
-    return [label(name) + first, ...rest.map((line) => `${" ".repeat(15)}${line}`)];
+    const [line = "", ...rest] = shown.split("\n");
+    return [label(name) + line, ...rest.map((l) => `${" ".repeat(15)}${l}`)];
   };
-  const severity = finding.severity === "error" ? paint("red", "✖ error") : paint("yellow", "! warning");
+  const severity = cause.severity === "error" ? paint("red", "✖ error") : paint("yellow", "! warning");
+  const times = cause.findings.length > 1 ? paint("bold", ` ×${cause.findings.length}`) : "";
   return [
-    `  ${severity}  ${paint("bold", finding.title)}`,
-    ...field("operation", `${operationLabel(finding)} · ${BASIS_LABEL[finding.basis]}`),
-    ...field("expected", finding.expected),
-    ...field("received", finding.received),
-    ...(finding.curl ? field("reproduce", finding.curl, false) : []),
-    ...field("source", finding.source),
-    ...field("id", finding.id),
+    `  ${severity}  ${paint("bold", first.title)}${times}`,
+    ...field("check", `${cause.check} · ${BASIS_LABEL[cause.basis]}`),
+    ...field(cause.operations.length > 1 ? "operations" : "operation", cause.operations.join(", ")),
+    ...field("expected", first.expected),
+    ...field("received", first.received),
+    ...(first.curl ? field("reproduce", first.curl, false) : []),
+    ...field("source", first.source),
+    ...field(cause.findings.length > 1 ? "ids" : "id", [...cause.findings.slice(0, 5).map((f) => f.id), ...(cause.findings.length > 5 ? [`… and ${cause.findings.length - 5} more (the JSON report lists them)`] : [])].join("\n")),
   ];
 }
