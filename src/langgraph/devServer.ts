@@ -4,14 +4,14 @@ import { stopChild } from "../process/stopChild.js";
 import { waitUntilAnswering } from "../process/waitUntilAnswering.js";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { PACKAGE_FILES } from "../packageFiles.js";
 
 const require = createRequire(import.meta.url);
 const CLI_PACKAGE = require.resolve("@langchain/langgraph-cli/package.json");
 const CLI = join(dirname(CLI_PACKAGE), (require(CLI_PACKAGE) as { bin: { langgraphjs: string } }).bin.langgraphjs);
 
 /** fixtures/langgraph: the deterministic echo graph EvalStudio's connectors are tested against. */
-export const ECHO_GRAPH_CONFIG = fileURLToPath(new URL("../../fixtures/langgraph/langgraph.json", import.meta.url));
+export const ECHO_GRAPH_CONFIG = `${PACKAGE_FILES.fixtures}langgraph/langgraph.json`;
 
 export type LangGraphServer = { url: string; close: () => Promise<void> };
 
