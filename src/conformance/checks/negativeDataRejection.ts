@@ -11,6 +11,9 @@ import type { Finding } from "../types.js";
 /** Why an answer to an invalid request breaks the contract (undefined: it does not). */
 type Problem = "accepted" | "server-error" | "undocumented-status" | "not-the-error-body";
 
+/** How many cases are in flight at once (the transport's pacing to --rps applies across them). */
+const IN_FLIGHT = 6;
+
 const SOURCE = "OpenAPI 3.1 §4.8.12 (Parameter Object), §4.8.13 (Request Body Object), §4.8.16 (Responses Object); RFC 9110 §15.5.1 (400), §15.6 (5xx)";
 
 /**
@@ -32,39 +35,48 @@ export const negativeDataRejection: Check = {
   async run(ctx) {
     const sources = { spec: ctx.spec, validator: ctx.validator, parameterValidator: new SpecSchemaValidator(ctx.spec, { coerceTypes: true }), seed: ctx.options.seed, examples: ctx.options.examples };
     const failures = new Map<string, { operation: OperationSpec; problem: Problem; cases: NegativeCase[]; answer: Answer }>();
-    let sent = 0;
-    let rateLimited = 0;
+    const planned: Array<{ operation: OperationSpec; testCase: NegativeCase }> = [];
     for (const operation of ctx.operations) {
       const probe = ctx.probes[operation.operationId];
       if (!probe && operation.parameters.some((p) => p.in === "path")) continue;
       for (const generated of negativeCasesFor(sources, operation, probe)) {
         if (invalidInputStatuses(operation, generated.location, generated.kind).length === 0) continue;
-        const testCase = freshNames(ctx, generated);
-        const answer = await sendCase(ctx, operation, testCase);
-        sent++;
-        if (answer.status === 429) {
-          rateLimited++;
-          continue;
-        }
-        const problem = judge(ctx, operation, testCase, answer);
-        if (!problem) continue;
-        const cause = `${operation.operationId}|${testCase.kind}-${testCase.location}|${problem}`;
-        const known = failures.get(cause);
-        if (known) known.cases.push(testCase);
-        else failures.set(cause, { operation, problem, cases: [testCase], answer });
+        planned.push({ operation, testCase: freshNames(ctx, generated) });
       }
     }
+    let rateLimited = 0;
+    // The cases are independent (fresh names each), so a few are in flight at once; the transport still paces them to --rps and counts them against --max-requests.
+    await inParallel(planned, IN_FLIGHT, async ({ operation, testCase }) => {
+      const answer = await sendCase(ctx, operation, testCase);
+      if (answer.status === 429) {
+        rateLimited++;
+        return;
+      }
+      const problem = judge(ctx, operation, testCase, answer);
+      if (!problem) return;
+      const cause = `${operation.operationId}|${testCase.kind}-${testCase.location}|${problem}`;
+      const known = failures.get(cause);
+      if (known) known.cases.push(testCase);
+      else failures.set(cause, { operation, problem, cases: [testCase], answer });
+    });
+    const sent = planned.length;
     ctx.progress(`  ${sent} invalid-input cases sent (seed ${ctx.options.seed}, --examples ${ctx.options.examples})`);
     if (rateLimited > 0) ctx.notes.push(`negative_data_rejection: ${rateLimited} of ${sent} invalid-input cases were still answered 429 after backing off, so they were not judged; lower --rps to judge them all.`);
 
     const findings: Finding[] = [];
-    for (const { operation, problem, cases, answer } of failures.values()) {
+    // In plan order, whatever order the answers came in: the same seed gives the same findings and reproducers.
+    const order = new Map(planned.map((p, i) => [p.testCase, i]));
+    const byPlan = (a: NegativeCase, b: NegativeCase) => order.get(a)! - order.get(b)!;
+    const causes = [...failures.values()].map((f) => ({ ...f, cases: f.cases.sort(byPlan) })).sort((a, b) => byPlan(a.cases[0]!, b.cases[0]!));
+    for (const { operation, problem, cases, answer } of causes) {
       const first = cases[0]!;
       const stillFails = async (candidate: NegativeCase) => {
         const retry = await sendCase(ctx, operation, candidate);
         return retry.status !== 429 && judge(ctx, operation, candidate, retry) === problem ? retry : undefined;
       };
-      const shrunk = await shrinkCase(ctx.spec, operation, first, answer, stillFails);
+      // Sent again alone: the answer (and the exchange its curl line comes from) is this case's for sure, and the failure is seen twice.
+      const confirmed = (await stillFails(first)) ?? answer;
+      const shrunk = await shrinkCase(ctx.spec, operation, first, confirmed, stillFails);
       findings.push(findingFor(ctx, operation, problem, cases, shrunk.testCase, shrunk.answer));
     }
     return findings;
@@ -116,4 +128,22 @@ function findingFor(ctx: CheckContext, operation: OperationSpec, problem: Proble
     basis: ctx.basisOf(operation, statuses[0]),
     exchange: answer.exchange,
   });
+}
+
+/** Runs `work` over the items with at most `limit` at a time; the first error stops the rest and is thrown (a spent budget ends the check). */
+async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failed = false;
+  const lane = async () => {
+    while (!failed && next < items.length) {
+      const item = items[next++]!;
+      try {
+        await work(item);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
 }
