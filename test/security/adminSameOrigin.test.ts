@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+/** A child server starts in seconds, but in over a minute on a loaded two-core machine (measured at load 36). */
+const CHILD_TEST_TIMEOUT_MS = 240_000;
 import { sendRaw } from "../hardening/support/rawHttp.js";
 import { eventually, startTestServer, type TestServer } from "../support/testServer.js";
 import { startChildServer } from "../hardening/support/childServer.js";
@@ -118,7 +121,7 @@ describe("/__admin answers its own origin only", () => {
 describe("/__admin off loopback", () => {
   it("needs the admin token that the start prints, and warns in one line that the server is reachable", async () => {
     // Bound to every address; the test still talks to 127.0.0.1 only.
-    const child = await startChildServer({ HOST: "0.0.0.0", PGLITE_DIR: "memory" });
+    const child = await startChildServer({ HOST: "0.0.0.0", PGLITE_DIR: "memory" }, 180_000);
     try {
       const token = /admin token (\S+)/.exec(child.output())?.[1];
       expect(token, child.output()).toMatch(/^[\w-]{20,}$/);
@@ -140,10 +143,10 @@ describe("/__admin off loopback", () => {
     } finally {
       await child.kill("SIGTERM");
     }
-  });
+  }, CHILD_TEST_TIMEOUT_MS);
 
   it("uses ADMIN_TOKEN when set, without printing it, and prints no warning on loopback", async () => {
-    const child = await startChildServer({ ADMIN_TOKEN: "operator-chosen-admin-token", PGLITE_DIR: "memory" });
+    const child = await startChildServer({ ADMIN_TOKEN: "operator-chosen-admin-token", PGLITE_DIR: "memory" }, 180_000);
     try {
       expect(child.output()).not.toContain("operator-chosen-admin-token");
       expect(child.output()).not.toMatch(/^warning:/m);
@@ -152,5 +155,5 @@ describe("/__admin off loopback", () => {
     } finally {
       await child.kill("SIGTERM");
     }
-  });
+  }, CHILD_TEST_TIMEOUT_MS);
 });
