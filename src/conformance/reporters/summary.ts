@@ -72,7 +72,8 @@ export function plural(count: number, word: string): string {
 /**
  * Findings that share one cause: the same check and the same broken rule (the finding id without
  * its operation, array indices and parenthesised detail), on however many operations and requests.
- * A server that answers 500 everywhere is one cause, not one finding per operation.
+ * A server error is one cause whichever checks saw it (status code, negative input, schema…): a
+ * server that answers 500 everywhere is one cause, not one per operation or per check.
  */
 export type Cause = {
   key: string;
@@ -89,6 +90,8 @@ export type Cause = {
 };
 
 export function causeKey(finding: Finding): string {
+  const status = finding.exchange?.response.status ?? 0;
+  if (status >= 500) return `server-error/${status}`;
   const what = finding.id.split("/").slice(2).join("/");
   const rule = what
     .replace(/\s*\([^)]*\)/g, "")
