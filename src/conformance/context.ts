@@ -15,7 +15,7 @@ import type { RunOptions } from "./options.js";
 import type { OwnedResource, Probe } from "./profile.js";
 import { Redactor } from "./redaction.js";
 import { printable } from "./reporters/printable.js";
-import { CLEANUP_SENDER, Transport } from "./transport.js";
+import { CLEANUP_SENDER, Transport, exchangeOf } from "./transport.js";
 import type { ContractBasis, Exchange, Finding, Severity } from "./types.js";
 
 export type KeyChoice = "primary" | "secondary" | "none";
@@ -227,7 +227,7 @@ export class CheckContext {
     const fetchFn = this.transport.fetchFor(request.sentBy, request.retryOn429 ?? true);
     const response = await fetchFn(url, { method: operation.method.toUpperCase(), headers, body });
     const text = await response.text();
-    return { status: response.status, json: parseJson(text), text, headers: response.headers, exchange: this.transport.exchanges.at(-1)! };
+    return { status: response.status, json: parseJson(text), text, headers: response.headers, exchange: exchangeOf(response) ?? this.transport.exchanges.at(-1)! };
   }
 
   keyFor(key: KeyChoice): string | undefined {

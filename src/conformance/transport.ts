@@ -85,19 +85,22 @@ export class Transport {
     }
     const text = await response.text();
     const url = new URL(request.url);
-    this.exchanges.push({
+    const exchange: Exchange = {
       seq: this.exchanges.length + 1,
       sentBy,
       operationId: this.options.matchOperation(request.method, url.pathname)?.operationId,
       request: { method: request.method, url: request.url, headers: Object.fromEntries(request.headers), body },
       response: { status: response.status, headers: Object.fromEntries(response.headers), body: text, durationMs: Math.round(performance.now() - started) },
-    });
-    this.options.onExchange?.(this.exchanges.at(-1)!);
-    return new Response(response.status === 204 || response.status === 304 ? null : text, {
+    };
+    this.exchanges.push(exchange);
+    this.options.onExchange?.(exchange);
+    const answer = new Response(response.status === 204 || response.status === 304 ? null : text, {
       status: response.status,
       statusText: response.statusText,
       headers: response.headers,
     });
+    exchangeOfResponse.set(answer, exchange);
+    return answer;
   }
 
   private async pace(): Promise<void> {
@@ -123,4 +126,15 @@ function retryDelay(response: Response, attempt: number, baseMs: number): number
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * The exchange each answer the transport returned was recorded as. Requests may be in flight
+ * together (generated cases are sent a few at a time), so "the last exchange recorded" can be
+ * another request's.
+ */
+const exchangeOfResponse = new WeakMap<Response, Exchange>();
+
+export function exchangeOf(response: Response): Exchange | undefined {
+  return exchangeOfResponse.get(response);
 }
