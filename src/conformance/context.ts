@@ -33,6 +33,8 @@ export type SentRequest = {
   /** Credentials: a configured key, none, or exactly these headers. */
   auth?: KeyChoice | { headers: Record<string, string> };
   retryOn429?: boolean;
+  /** Send the body's run names as they are: the sender made them unique itself and compares what comes back with them. */
+  keepNames?: boolean;
 };
 
 export type Answer = { status: number; json: unknown; text: string; headers: Headers; exchange: Exchange };
@@ -222,7 +224,7 @@ export class CheckContext {
     Object.assign(headers, typeof auth === "object" ? auth.headers : credentialHeaders(this.api, this.keyFor(auth)));
     let body: string | undefined;
     if (request.rawBody !== undefined) body = request.rawBody;
-    else if (request.body !== undefined) body = JSON.stringify(this.isolateNames ? this.withFreshNames(request.body) : request.body);
+    else if (request.body !== undefined) body = JSON.stringify(this.isolateNames && !request.keepNames ? this.withFreshNames(request.body) : request.body);
     if (body !== undefined) headers["content-type"] = request.contentType ?? "application/json";
     const fetchFn = this.transport.fetchFor(request.sentBy, request.retryOn429 ?? true);
     const response = await fetchFn(url, { method: operation.method.toUpperCase(), headers, body });

@@ -88,7 +88,7 @@ function itemOperation(ctx: CheckContext, operation: OperationSpec, method: "get
 
 async function tryVariant(ctx: CheckContext, operation: OperationSpec, probe: Probe, variant: ValidVariant): Promise<Outcome> {
   const body = withCanaries(ctx, operation.operationId, variant.body);
-  const answer = await ctx.send({ sentBy: positiveDataAcceptance.name, operationId: operation.operationId, pathParams: probe.pathParams, query: probe.query, body });
+  const answer = await ctx.send({ sentBy: positiveDataAcceptance.name, operationId: operation.operationId, pathParams: probe.pathParams, query: probe.query, body, keepNames: true });
   if (answer.status === 429) return { ok: true };
   const documented = Boolean(operation.responses[String(answer.status)]);
   if (answer.status >= 500) return { ok: false, problem: `server error ${answer.status}`, answer, variant };
