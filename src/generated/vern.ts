@@ -207,7 +207,7 @@ export interface paths {
             path: {
                 /**
                  * @description The migration's id, from creating a migration. Another account's migration, or an id that is not a UUID, is a 404.
-                 * @example 0b6f3a52-7c1e-4d8a-9e2f-5a4b3c2d1e0f
+                 * @example 7a1c9e3b-2d4f-4b6a-8c5e-0f1a2b3c4d5e
                  */
                 migration_id: string;
                 /**
@@ -254,12 +254,12 @@ export interface paths {
             path: {
                 /**
                  * @description The migration's id, from creating a migration. Another account's migration, or an id that is not a UUID, is a 404.
-                 * @example 0b6f3a52-7c1e-4d8a-9e2f-5a4b3c2d1e0f
+                 * @example 3e8d1f6a-9b2c-4a7e-b5d0-6c1f2e3a4b5c
                  */
                 migration_id: string;
                 /**
                  * @description The run's id, from starting a run. A run of another migration or account is a 404.
-                 * @example d4c3b2a1-9f8e-47d6-b5a4-c3d2e1f0a9b8
+                 * @example e5d4c3b2-a1f0-4e9d-8c7b-6a5f4e3d2c1b
                  */
                 run_id: string;
             };
@@ -294,12 +294,12 @@ export interface paths {
             path: {
                 /**
                  * @description The migration's id, from creating a migration. Another account's migration, or an id that is not a UUID, is a 404.
-                 * @example 0b6f3a52-7c1e-4d8a-9e2f-5a4b3c2d1e0f
+                 * @example c2b4d6f8-1a3e-4c5b-9d7f-8e0a1b2c3d4e
                  */
                 migration_id: string;
                 /**
                  * @description The run's id, from starting a run. A run of another migration or account is a 404.
-                 * @example d4c3b2a1-9f8e-47d6-b5a4-c3d2e1f0a9b8
+                 * @example f6e5d4c3-b2a1-4f0e-9d8c-7b6a5f4e3d2c
                  */
                 run_id: string;
             };
@@ -1207,7 +1207,7 @@ export interface operations {
             path: {
                 /**
                  * @description The migration's id, from creating a migration. Another account's migration, or an id that is not a UUID, is a 404.
-                 * @example 0b6f3a52-7c1e-4d8a-9e2f-5a4b3c2d1e0f
+                 * @example 7a1c9e3b-2d4f-4b6a-8c5e-0f1a2b3c4d5e
                  */
                 migration_id: string;
                 /**
@@ -1245,7 +1245,7 @@ export interface operations {
             path: {
                 /**
                  * @description The migration's id, from creating a migration. Another account's migration, or an id that is not a UUID, is a 404.
-                 * @example 0b6f3a52-7c1e-4d8a-9e2f-5a4b3c2d1e0f
+                 * @example 7a1c9e3b-2d4f-4b6a-8c5e-0f1a2b3c4d5e
                  */
                 migration_id: string;
                 /**
@@ -1305,12 +1305,12 @@ export interface operations {
             path: {
                 /**
                  * @description The migration's id, from creating a migration. Another account's migration, or an id that is not a UUID, is a 404.
-                 * @example 0b6f3a52-7c1e-4d8a-9e2f-5a4b3c2d1e0f
+                 * @example 3e8d1f6a-9b2c-4a7e-b5d0-6c1f2e3a4b5c
                  */
                 migration_id: string;
                 /**
                  * @description The run's id, from starting a run. A run of another migration or account is a 404.
-                 * @example d4c3b2a1-9f8e-47d6-b5a4-c3d2e1f0a9b8
+                 * @example e5d4c3b2-a1f0-4e9d-8c7b-6a5f4e3d2c1b
                  */
                 run_id: string;
             };
@@ -1365,12 +1365,12 @@ export interface operations {
             path: {
                 /**
                  * @description The migration's id, from creating a migration. Another account's migration, or an id that is not a UUID, is a 404.
-                 * @example 0b6f3a52-7c1e-4d8a-9e2f-5a4b3c2d1e0f
+                 * @example c2b4d6f8-1a3e-4c5b-9d7f-8e0a1b2c3d4e
                  */
                 migration_id: string;
                 /**
                  * @description The run's id, from starting a run. A run of another migration or account is a 404.
-                 * @example d4c3b2a1-9f8e-47d6-b5a4-c3d2e1f0a9b8
+                 * @example f6e5d4c3-b2a1-4f0e-9d8c-7b6a5f4e3d2c
                  */
                 run_id: string;
             };

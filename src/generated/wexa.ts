@@ -966,7 +966,7 @@ export interface operations {
                 /**
                  * @description The project (an ObjectId). Where the path or the body also carries a `projectID`, they
                  *     must be equal (else 400).
-                 * @example 67fdea40aac77be632954f13
+                 * @example 68dcb579121a635f13002bf7
                  */
                 projectID: components["schemas"]["ObjectId"];
             };
@@ -974,13 +974,21 @@ export interface operations {
             path: {
                 /**
                  * @description The execution (a UUID, as W6 returned it).
-                 * @example 19966a1f-7a22-4da3-8473-7f638c6ba518
+                 * @example 2c7e9a14-6b3d-4f85-9a1e-d0c4b8f2e613
                  */
                 execution_id: string;
             };
             cookie?: never;
         };
-        requestBody: components["requestBodies"]["ExecutionControl"];
+        /**
+         * @description The project and the execution, repeated from query and path; both must match them
+         *     (else 400). The body is closed (an unknown field is a 400, inferred).
+         */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExecutionControlRequest"];
+            };
+        };
         responses: {
             /** @description The execution is paused. */
             200: {
@@ -1010,13 +1018,21 @@ export interface operations {
             path: {
                 /**
                  * @description The execution (a UUID, as W6 returned it).
-                 * @example 19966a1f-7a22-4da3-8473-7f638c6ba518
+                 * @example 7f3b1d58-0e2a-4c96-b8d7-31a5e9c4f0b2
                  */
                 execution_id: string;
             };
             cookie?: never;
         };
-        requestBody: components["requestBodies"]["ExecutionControl"];
+        /**
+         * @description The project and the execution, repeated from query and path; both must match them
+         *     (else 400). The body is closed (an unknown field is a 400, inferred).
+         */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExecutionControlRequest"];
+            };
+        };
         responses: {
             /** @description The execution is running again. */
             200: {

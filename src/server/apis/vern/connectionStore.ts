@@ -24,6 +24,8 @@ export type ConnectionInput = {
   selectedStreams: string[] | null;
   streamState: Record<string, unknown>;
   credentials?: Record<string, unknown>;
+  /** A fixed id for a new connection (the seed's, so the contract's examples can name it); random otherwise. */
+  id?: string;
 };
 
 /** Which connection a read or delete addresses: one profile, optionally one connector. */
@@ -57,7 +59,7 @@ export class ConnectionStore {
          selected_streams = excluded.selected_streams, stream_state = excluded.stream_state,
          updated_at = ${TOUCHED}
        returning ${COLUMNS}`,
-      [randomUUID(), migration.account_id, migration.id, input.sourceKey, input.profileId, json(input.config), json(input.selectedStreams), json(input.streamState)],
+      [input.id ?? randomUUID(), migration.account_id, migration.id, input.sourceKey, input.profileId, json(input.config), json(input.selectedStreams), json(input.streamState)],
     );
     return input.credentials ? this.storeCredentials(sql, row!, input.credentials) : row!;
   }

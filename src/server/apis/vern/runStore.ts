@@ -55,6 +55,22 @@ export class RunStore {
     return row!;
   }
 
+  /**
+   * A seeded run, stopped where the seed puts it (blocked or awaiting approval): nothing is due,
+   * so the simulation leaves it there until a caller acts on it.
+   */
+  async insertStopped(
+    sql: Sql,
+    run: Pick<RunRow, "id" | "account_id" | "migration_id" | "kind" | "status" | "stage" | "connection_id" | "blocked_reason" | "questions" | "credential_request">,
+  ): Promise<RunRow> {
+    const [row] = await sql.query<RunRow>(
+      `insert into vern_runs (id, account_id, migration_id, kind, status, stage, connection_id, blocked_reason, questions, credential_request)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning ${COLUMNS}`,
+      [run.id, run.account_id, run.migration_id, run.kind, run.status, run.stage, run.connection_id, run.blocked_reason, json(run.questions), json(run.credential_request)],
+    );
+    return row!;
+  }
+
   /** The run, scoped to its migration (whose account the caller already checked). */
   async require(sql: Sql, migrationId: string, runId: string, options: { lock?: boolean } = {}): Promise<RunRow> {
     const [row] = await sql.query<RunRow>(
@@ -110,6 +126,8 @@ export class RunStore {
     );
   }
 }
+
+const json = (value: unknown) => (value === null ? null : JSON.stringify(value));
 
 /** `column = $n` for each change (parameters from $2; $1 is the run id); JSON columns as JSON text. */
 function assignmentsOf(changes: RunChanges): { assignments: string; values: unknown[] } {

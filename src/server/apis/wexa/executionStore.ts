@@ -47,13 +47,16 @@ export class ExecutionStore {
   async insert(sql: Sql, e: SeededExecution): Promise<ExecutionRow> {
     const [row] = await sql.query<ExecutionRow>(
       `insert into wexa_executions (id, account_id, project_id, agentflow_id, executed_by, goal, input_variables, status,
-         steps_done, tokens_used, execution_time_ms, started_at, finished_at, conclusion, error_messages, debug_info, created_at, updated_at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17::timestamptz, coalesce($18::timestamptz, $17::timestamptz))
+         steps_done, tokens_used, execution_time_ms, started_at, finished_at, conclusion, error_messages, debug_info, created_at, updated_at,
+         step_ms, running_since, next_transition_at, remaining_ms)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17::timestamptz, coalesce($18::timestamptz, $17::timestamptz),
+         $19, $20, $21, $22)
        returning ${COLUMNS}`,
       [
         e.id, e.accountId, e.projectId, e.agentflowId, e.executedBy, e.goal, e.inputVariables, e.status ?? "ready",
         e.steps_done ?? 0, e.tokens_used ?? 0, e.execution_time_ms ?? null, e.started_at ?? null, e.finished_at ?? null,
         e.conclusion ?? null, JSON.stringify(e.error_messages ?? []), e.debug_info ?? null, e.createdAt, e.updated_at ?? null,
+        e.step_ms ?? null, e.running_since ?? null, e.next_transition_at ?? null, e.remaining_ms ?? null,
       ],
     );
     return row!;

@@ -23,7 +23,7 @@ export function createWexaApi(deps: ApiDeps): ApiModule {
     cacheableReads: ["listProjectConnectors", "getConnector", "listTriggerActions"],
     devKeys: deps.fixtures.devKeys("wexa"),
     tables: ["wexa_executions", "wexa_connectors", "wexa_agentflows", "wexa_projects"],
-    seed: (sql) => seedWexa(sql, deps.fixtures, store, executions),
+    seed: (sql) => seedWexa(sql, deps.fixtures, store, executions, deps.clock.now()),
     advance: (now) => advanceExecutions(deps.database, executions, now),
     provisionAccount: (sql, accountId) => provisionWexaAccount(sql, store, accountId),
     scenario: executionScenarios(deps.database, executions, deps.clock, deps.config.simulationStepMs),

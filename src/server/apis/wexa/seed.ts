@@ -28,7 +28,7 @@ type ExecutionFixture = {
   executed_by: string;
   goal: string;
   input_variables: Record<string, unknown>;
-  status: Extract<ExecutionStatus, "ready" | "completed" | "failed">;
+  status: Extract<ExecutionStatus, "ready" | "running" | "paused" | "completed" | "failed">;
   created_at: string;
   updated_at: string;
   started_at?: string;
@@ -38,10 +38,20 @@ type ExecutionFixture = {
   conclusion?: string;
   error_messages?: string[];
   debug_info?: Record<string, unknown>;
+  /** Running or paused: how long each agent step lasts, how many are done. */
+  step_ms?: number;
+  steps_done?: number;
+  /** Paused: what is left of the step it was paused in (W10 resumes from there). */
+  remaining_ms?: number;
 };
 
-/** fixtures/wexa: two accounts' projects, agentflows, connectors (credentials into the vault) and past executions. */
-export async function seedWexa(sql: Sql, fixtures: Fixtures, store: WexaStore, executions: ExecutionStore): Promise<void> {
+/**
+ * fixtures/wexa: two accounts' projects, agentflows, connectors (credentials into the vault) and
+ * executions: past ones, a ready one, and one running and one paused for W9 and W10's examples.
+ * A seeded running execution's current step starts when the seed is loaded (`now`) and lasts the
+ * fixture's `step_ms`: long (an hour), so pause still finds it running long after a reset.
+ */
+export async function seedWexa(sql: Sql, fixtures: Fixtures, store: WexaStore, executions: ExecutionStore, now: Date): Promise<void> {
   for (const project of fixtures.read<ProjectFixture[]>("wexa", "projects")) await store.createProject(sql, project);
   for (const flow of fixtures.read<AgentflowFixture[]>("wexa", "agentflows")) {
     await store.createAgentflow(sql, { id: flow.id, accountId: flow.accountId, projectId: flow.projectID, name: flow.name });
@@ -81,8 +91,23 @@ export async function seedWexa(sql: Sql, fixtures: Fixtures, store: WexaStore, e
       error_messages: e.error_messages,
       debug_info: e.debug_info,
       updated_at: new Date(e.updated_at),
+      steps_done: e.steps_done,
+      ...clockOf(e, now),
     });
   }
+}
+
+/** The simulation clock columns the constraints ask for in each status (see executionLifecycle.ts). */
+function clockOf(e: ExecutionFixture, now: Date) {
+  if (e.status === "running") {
+    if (!e.step_ms) throw new Error(`Execution ${e.execution_id}: a running execution needs step_ms.`);
+    return { step_ms: e.step_ms, running_since: now, next_transition_at: new Date(now.getTime() + e.step_ms) };
+  }
+  if (e.status === "paused") {
+    if (!e.step_ms || e.remaining_ms === undefined) throw new Error(`Execution ${e.execution_id}: a paused execution needs step_ms and remaining_ms.`);
+    return { step_ms: e.step_ms, remaining_ms: e.remaining_ms };
+  }
+  return {};
 }
 
 const date = (value: string | undefined) => (value ? new Date(value) : undefined);
