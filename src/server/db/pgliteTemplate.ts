@@ -123,7 +123,7 @@ export async function copyTemplateDirectory(templateDir: string, key: string, da
 }
 
 /** SHA-256 over every file of a directory tree (relative names and contents, in sorted order). */
-function treeHash(root: string): string {
+export function treeHash(root: string): string {
   const hash = createHash("sha256");
   const walk = (dir: string, prefix: string) => {
     for (const name of readdirSync(dir).sort()) {
