@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -7,6 +7,7 @@ import { createApiClient } from "../../src/clients/index.js";
 import { migrate } from "../../src/server/db/migrate.js";
 import { openPgliteDatabase } from "../../src/server/db/pgliteDatabase.js";
 import { templateKey, treeHash } from "../../src/server/db/pgliteTemplate.js";
+import { makePrivateTree } from "../../src/server/db/privateFiles.js";
 import { startTestServer } from "../support/testServer.js";
 
 /**
@@ -86,7 +87,9 @@ describe("a planted PGlite template data directory is never copied into a fresh 
     const hashFile = join(templateDir, `${key}.pgdata.sha256`);
     mkdirSync(templateDir, { mode: 0o700 });
     cpSync(poisonedSource, template, { recursive: true });
+    makePrivateTree(template); // as tidy as a template of ours: only the defect named above tells them apart
     const recorded = hash(template);
+    if (folderMode !== 0o700) expect(recorded).toMatch(/^[0-9a-f]{64}$/); // a real hash of a tree treeHash accepts
     if (recorded !== undefined) writeFileSync(hashFile, recorded, { mode: 0o600 });
     chmodSync(templateDir, folderMode);
 
@@ -97,6 +100,19 @@ describe("a planted PGlite template data directory is never copied into a fresh 
     expect(readFileSync(hashFile, "utf8")).toBe(treeHash(template));
     expect((lstatSync(templateDir).mode & 0o777).toString(8)).toBe("700");
   }, 180_000);
+
+  it("a template tree holding a symbolic link or a file others may write has no hash, so it is never copied", () => {
+    const tree = join(root, "tree");
+    mkdirSync(join(tree, "base"), { recursive: true, mode: 0o700 });
+    writeFileSync(join(tree, "base", "1259"), "pg_class", { mode: 0o600 });
+    expect(treeHash(tree)).toMatch(/^[0-9a-f]{64}$/);
+    // A copied link would point the new data directory at a file outside it (and its target is not hashed).
+    symlinkSync(join(root, "elsewhere"), join(tree, "base", "2608"));
+    expect(treeHash(tree)).toBeUndefined();
+    rmSync(join(tree, "base", "2608"));
+    chmodSync(join(tree, "base", "1259"), 0o666);
+    expect(treeHash(tree)).toBeUndefined();
+  });
 
   it("a good template is reused by the next fresh data directory, not rebuilt", async () => {
     const templateDir = join(root, "templates-good");
