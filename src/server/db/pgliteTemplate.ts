@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from "node:crypto";
-import { cpSync, existsSync, lstatSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { PACKAGE_FILES } from "../../packageFiles.js";
-import { ensurePrivateDir, PRIVATE_FILE_MODE } from "./privateFiles.js";
+import { ensurePrivateDir, makePrivateTree, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from "./privateFiles.js";
 
 const MIGRATIONS_DIR = PACKAGE_FILES.migrations;
 const PGLITE_VERSION = packageVersion("@electric-sql/pglite");
@@ -91,51 +91,84 @@ function ownBuffer(bytes: Buffer): ArrayBuffer {
  * loadDataDir instead left about 100 MiB of its copies in the worker for good; copying files
  * costs the server no memory. In-memory databases have no directory and keep the tarball.
  * The template directory gets the same protection as the tarball (see readTemplate): it lives in
- * the private `templateDir`, and is copied only if its files hash to what was recorded when it was
- * built; otherwise it is deleted and built again. Returns false when the directory cannot be used.
+ * the private `templateDir`, and is used only if the files it copies hash to what was recorded when
+ * it was built (hashed as they are copied: see copyVerified); otherwise it is deleted and built
+ * again. Returns false, with `dataDir` left empty, when no verified template could be copied.
  */
 export async function copyTemplateDirectory(templateDir: string, key: string, dataDir: string, build: (dir: string) => Promise<void>): Promise<boolean> {
   if (!safeDir(templateDir)) return false;
   const template = join(templateDir, `${key}.pgdata`);
   const hashFile = join(templateDir, `${key}.pgdata.sha256`);
-  if (existsSync(template) && !(privateFile(hashFile) && treeHash(template) === readFileSync(hashFile, "utf8").trim())) {
+  if (existsSync(template)) {
+    if (copyVerified(template, recordedHash(hashFile), dataDir)) return true;
     rmSync(template, { recursive: true, force: true });
     rmSync(hashFile, { force: true });
   }
-  if (!existsSync(template)) {
-    const suffix = randomBytes(4).toString("hex");
-    const temporary = join(templateDir, `${key}.${suffix}.tmp`);
-    try {
-      await build(temporary);
-      const temporaryHash = join(templateDir, `${key}.${suffix}.sha256.tmp`);
-      writeFileSync(temporaryHash, treeHash(temporary), { mode: PRIVATE_FILE_MODE });
-      renameSync(temporaryHash, hashFile);
-      renameSync(temporary, template);
-    } catch (error) {
-      // Another process renamed its template first: use that one.
-      if (!existsSync(template)) throw error;
-    } finally {
-      rmSync(temporary, { recursive: true, force: true });
-    }
+  const suffix = randomBytes(4).toString("hex");
+  const temporary = join(templateDir, `${key}.${suffix}.tmp`);
+  try {
+    await build(temporary);
+    makePrivateTree(temporary); // PGlite leaves its files open to others when the entry point set no umask
+    const hash = treeHash(temporary);
+    if (!hash) return false;
+    const temporaryHash = join(templateDir, `${key}.${suffix}.sha256.tmp`);
+    writeFileSync(temporaryHash, hash, { mode: PRIVATE_FILE_MODE });
+    renameSync(temporaryHash, hashFile);
+    renameSync(temporary, template);
+  } catch (error) {
+    // Another process renamed its template first: use that one.
+    if (!existsSync(template)) throw error;
+  } finally {
+    rmSync(temporary, { recursive: true, force: true });
   }
-  cpSync(template, dataDir, { recursive: true });
-  return true;
+  return copyVerified(template, recordedHash(hashFile), dataDir);
 }
 
-/** SHA-256 over every file of a directory tree (relative names and contents, in sorted order). */
-function treeHash(root: string): string {
+/**
+ * Copies `template` into the empty `dataDir`, hashing the very bytes it writes: what is checked is
+ * what is used, with no window between a check and a copy in which the files could change. On a
+ * mismatch (or anything treeHash refuses) the copy is removed again and false returned.
+ */
+function copyVerified(template: string, expected: string | undefined, dataDir: string): boolean {
+  try {
+    if (expected && treeHash(template, dataDir) === expected) return true;
+  } catch {
+    // A file vanished mid-copy (another start replaced the template) or the disk is full: not verified.
+  }
+  if (existsSync(dataDir)) for (const name of readdirSync(dataDir)) rmSync(join(dataDir, name), { recursive: true, force: true });
+  return false;
+}
+
+function recordedHash(hashFile: string): string | undefined {
+  return privateFile(hashFile) ? readFileSync(hashFile, "utf8").trim() : undefined;
+}
+
+/**
+ * SHA-256 over every file of a directory tree (relative names and contents, in sorted order), or
+ * undefined if the tree holds anything but directories and regular files of this user's that
+ * nobody else may write: a symbolic link (its target is not hashed, and a copy would point the new
+ * data directory at a file elsewhere), a device, a pipe, or another user's file. With `copyTo`,
+ * each file is written there from the same bytes that were hashed.
+ */
+export function treeHash(root: string, copyTo?: string): string | undefined {
   const hash = createHash("sha256");
-  const walk = (dir: string, prefix: string) => {
-    for (const name of readdirSync(dir).sort()) {
-      const path = join(dir, name);
-      const stat = lstatSync(path);
-      if (stat.isDirectory()) walk(path, `${prefix}${name}/`);
-      else if (stat.isFile()) hash.update(`${prefix}${name}\0`).update(readFileSync(path));
-      else hash.update(`${prefix}${name}\0link`);
+  const walk = (relative: string): boolean => {
+    const stat = lstatSync(join(root, relative));
+    const mine = typeof process.getuid !== "function" || stat.uid === process.getuid();
+    if (!mine || (stat.mode & 0o022) !== 0) return false;
+    if (stat.isFile()) {
+      const bytes = readFileSync(join(root, relative));
+      hash.update(`${relative}\0`).update(bytes);
+      if (copyTo) writeFileSync(join(copyTo, relative), bytes, { mode: PRIVATE_FILE_MODE });
+      return true;
     }
+    if (!stat.isDirectory()) return false;
+    if (copyTo) mkdirSync(join(copyTo, relative), { recursive: true, mode: PRIVATE_DIR_MODE });
+    return readdirSync(join(root, relative))
+      .sort()
+      .every((name) => walk(relative ? `${relative}/${name}` : name));
   };
-  walk(root, "");
-  return hash.digest("hex");
+  return walk("") ? hash.digest("hex") : undefined;
 }
 
 /** A dependency's version, from the package.json above its entry point (PGlite does not export that file). */
