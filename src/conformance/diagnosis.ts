@@ -2,8 +2,12 @@ import { API_NAMES, type ApiName } from "../contracts/apiNames.js";
 import { loadSpec } from "../contracts/loadSpec.js";
 import type { Exchange } from "./types.js";
 
-/** Checks whose requests are meant to fail (no key, unknown ids): their 401s and 404s say nothing about the setup. */
-const MEANT_TO_FAIL = new Set(["auth_required", "not_found", "cleanup"]);
+/**
+ * Checks whose requests are meant to fail (no key, unknown ids, invalid input): their 4xx say
+ * nothing about the setup. Invalid input may be refused before the key is looked at (a malformed
+ * body or a wrong content type), so with a bad key those answer 400 or 415, not 401.
+ */
+const MEANT_TO_FAIL = new Set(["auth_required", "not_found", "negative_data_rejection", "cleanup"]);
 
 /**
  * Why a run could not work with the deployment, when its answers say so: every request the run
