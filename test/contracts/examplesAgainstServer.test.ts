@@ -55,7 +55,7 @@ async function send(api: ApiName, request: ExampleRequest, init: RequestInit = {
 describe.each(API_NAMES)("%s: the contract's examples succeed against the seeded reference server", (api) => {
   const requests = exampleRequests(loadSpec(api)).filter((r) => !NEEDS_STATE_THE_SEED_LACKS.has(r.operation.operationId) && !NEEDS_STATE_THE_SEED_LACKS.has(`${r.operation.operationId}:${r.name}`));
   it.each(requests.map((r) => [`${r.operation.ref} ${r.operation.operationId} [${r.name}]`, r] as const))("%s", async (_title, request) => {
-    const reset = await fetch(`${server.url}/__admin/reset`, { method: "POST" });
+    const reset = await fetch(`${server.url}/__admin/reset`, { method: "POST", headers: { "content-type": "application/json" } });
     expect(reset.status).toBe(200);
     const response = await send(api, request);
     const text = await response.text();
