@@ -648,9 +648,9 @@ export interface operations {
                 /**
                  * @description The project's id, the full UUID (as the vendor's API server takes it). An unknown id is
                  *     a 404 ([ours]; the vendor's server answers 500).
-                 * @example a1b2c3d4-e5f6-7890-abcd-ef1234567890
+                 * @example 0b5e6f2a-3c4d-4e5f-8a9b-1c2d3e4f5a6b
                  */
-                projectId: components["parameters"]["ProjectId"];
+                projectId: string;
             };
             cookie?: never;
         };
@@ -921,13 +921,13 @@ export interface operations {
                  *     a 404 ([ours]; the vendor's server answers 500).
                  * @example a1b2c3d4-e5f6-7890-abcd-ef1234567890
                  */
-                projectId: components["parameters"]["ProjectId"];
+                projectId: string;
                 /**
                  * @description The connector's id. A connector of another project, or a value that is not a UUID, is a
                  *     404 here ([ours]).
                  * @example 987fcdeb-51a2-3bc4-d567-890123456789
                  */
-                id: components["parameters"]["ConnectorId"];
+                id: string;
             };
             cookie?: never;
         };

@@ -927,12 +927,12 @@ export interface operations {
                  * @description Agent Handler ID of the Tool Pack (the vendor names this parameter `id` on `/tool-packs/{id}/` and `tool_pack_id` below it). An id that is not a uuid, or that belongs to another key or environment, is a 404.
                  * @example 5b0e8a51-2f7c-4d8e-9a61-0c3f4b7d2e19
                  */
-                tool_pack_id: components["parameters"]["ToolPackId"];
+                tool_pack_id: string;
                 /**
                  * @description The slug of the Connector, its primary identifier (e.g. `linear`, `github`).
                  * @example slack
                  */
-                slug: components["parameters"]["ConnectorSlug"];
+                slug: string;
             };
             cookie?: never;
         };

@@ -1085,7 +1085,7 @@ export interface operations {
                  * @description Filter to a specific connector when more than one could match (e.g. `salesforce`).
                  * @example salesforce
                  */
-                source_key?: components["parameters"]["SourceKeyQuery"];
+                source_key?: string;
                 /**
                  * @description The profile whose connection to address; omitted, the request's default profile. The
                  *     literal `workbook` addresses the workbook-bound connection (the one saved with `profile_id: null`).

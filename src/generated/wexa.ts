@@ -724,15 +724,15 @@ export interface operations {
                  *     must be equal (else 400).
                  * @example 67fdea40aac77be632954f13
                  */
-                projectID: components["parameters"]["ProjectIdQuery"];
+                projectID: components["schemas"]["ObjectId"];
             };
             header?: never;
             path: {
                 /**
                  * @description The connector (an ObjectId).
-                 * @example 68063653fc2e1fb8597c775e
+                 * @example 68063653fc2e1fb8597c7762
                  */
-                connector_id: components["parameters"]["ConnectorIdPath"];
+                connector_id: components["schemas"]["ObjectId"];
             };
             cookie?: never;
         };
