@@ -18,7 +18,7 @@ type Row = { ciphertext: Uint8Array; nonce: Uint8Array; auth_tag: Uint8Array; ke
 let database: Database;
 beforeAll(async () => {
   database = await openDatabase({});
-}, 60_000);
+}, 180_000);
 afterAll(async () => {
   await database?.close();
 });

@@ -103,6 +103,6 @@ describe("the simulation clock through /__admin/clock", () => {
     expect(form.status).toBe(415);
     const broken = await fetch(`${server.url}/__admin/clock`, { method: "POST", headers: { "content-type": "application/json" }, body: "{" });
     expect(broken.status).toBe(400);
-    expect(await broken.json()).toEqual({ error: "The body is not valid JSON." });
+    expect(await broken.json()).toEqual({ error: "The request body could not be read as JSON." });
   });
 });
