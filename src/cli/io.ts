@@ -6,6 +6,8 @@ export type CliIo = {
   stderr: (text: string) => void;
   /** Whether stdout is a terminal that takes colour (a TTY, and NO_COLOR unset). */
   color: boolean;
+  /** Whether a person reads stdout (a TTY, colour or not); absent means a pipe or a file. */
+  terminal?: boolean;
   /** Calls `listener` on Ctrl-C; returns the function that stops listening. */
   onInterrupt: (listener: () => void) => () => void;
 };

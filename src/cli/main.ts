@@ -23,6 +23,7 @@ const code = await runCli(process.argv.slice(2), {
   stdout: (text) => void process.stdout.write(text),
   stderr: (text) => void process.stderr.write(text),
   color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+  terminal: Boolean(process.stdout.isTTY),
   onInterrupt: (listener) => {
     interruptListeners.add(listener);
     return () => interruptListeners.delete(listener);

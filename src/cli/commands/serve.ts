@@ -41,7 +41,7 @@ async function runServe(flags: ServeFlags, io: CliIo): Promise<ExitCode> {
   // Everything the server writes (PGlite's data files, templates, locks) is for this user alone.
   process.umask(0o077);
   try {
-    config = loadConfig(serverEnv(flags, io.env));
+    config = loadConfig(serverEnv(flags, io));
     server = await startServer(config);
   } catch (error) {
     if (error instanceof ConfigError) {
@@ -67,7 +67,7 @@ async function runServe(flags: ServeFlags, io: CliIo): Promise<ExitCode> {
 }
 
 /** The flags laid over the environment, as the variables config.ts reads. */
-function serverEnv(flags: ServeFlags, env: CliIo["env"]): Record<string, string | undefined> {
+function serverEnv(flags: ServeFlags, { env, terminal }: Pick<CliIo, "env" | "terminal">): Record<string, string | undefined> {
   return {
     ...env,
     ...(flags.api ? { CC_API: flags.api } : {}),
@@ -76,7 +76,7 @@ function serverEnv(flags: ServeFlags, env: CliIo["env"]): Record<string, string 
     ...(flags.pgliteDir ? { PGLITE_DIR: flags.pgliteDir } : {}),
     ...(flags.seedDir ? { SEED_DIR: flags.seedDir } : {}),
     // A person at a terminal reads lines; a pipe or a file gets JSON for machines.
-    ...(flags.logFormat ? { LOG_FORMAT: flags.logFormat } : !env.LOG_FORMAT && process.stdout.isTTY ? { LOG_FORMAT: "pretty" } : {}),
+    ...(flags.logFormat ? { LOG_FORMAT: flags.logFormat } : !env.LOG_FORMAT && terminal ? { LOG_FORMAT: "pretty" } : {}),
   };
 }
 
