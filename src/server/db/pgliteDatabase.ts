@@ -86,28 +86,23 @@ async function startWorker(): Promise<WorkerClient> {
     pending.clear();
   };
 
-  await new Promise<void>((ready, failed) => {
-    worker.on("message", (reply: WorkerReply) => {
-      if ("ready" in reply) {
-        // An idle worker does not hold the process open, as an idle in-thread PGlite did not.
-        worker.unref();
-        return ready();
-      }
-      const caller = pending.get(reply.id);
-      pending.delete(reply.id);
+  // Requests are posted at once, not after the worker says it is ready: they wait in its queue, so
+  // it opens the database as soon as it has loaded PGlite, even while this thread is busy (loading
+  // the rest of the server) and could not yet have read a "ready".
+  worker.on("message", (reply: WorkerReply) => {
+    if ("ready" in reply) {
+      // An idle worker does not hold the process open, as an idle in-thread PGlite did not.
       if (pending.size === 0) worker.unref();
-      if (reply.error) caller?.reject(uncarry(reply.error));
-      else caller?.resolve(reply.value);
-    });
-    worker.on("error", (error) => {
-      lose(new Error(`the PGlite worker failed: ${error.message}`, { cause: error }));
-      failed(gone);
-    });
-    worker.on("exit", (code) => {
-      lose(new Error(`the PGlite worker exited (code ${code})`));
-      failed(gone);
-    });
+      return;
+    }
+    const caller = pending.get(reply.id);
+    pending.delete(reply.id);
+    if (pending.size === 0) worker.unref();
+    if (reply.error) caller?.reject(uncarry(reply.error));
+    else caller?.resolve(reply.value);
   });
+  worker.on("error", (error) => lose(new Error(`the PGlite worker failed: ${error.message}`, { cause: error })));
+  worker.on("exit", (code) => lose(new Error(`the PGlite worker exited (code ${code})`)));
 
   return {
     ask: (db, request, transfer = []) => {
