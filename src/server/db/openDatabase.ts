@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import type { ServerConfig } from "../config.js";
 import type { Database } from "./database.js";
 import { lockDataFolder } from "./dataFolderLock.js";
 import { isFreshDataDir, openPgliteDatabase } from "./pgliteDatabase.js";
@@ -16,6 +17,11 @@ export type DatabaseOptions = {
   pgliteTemplateDir?: string;
   logger?: Logger;
 };
+
+/** Where the configuration keeps its database. */
+export function databaseOptions(config: Pick<ServerConfig, "databaseUrl" | "pgliteDir" | "pgliteTemplateDir">, logger?: Logger): DatabaseOptions {
+  return { databaseUrl: config.databaseUrl, pgliteDir: config.pgliteDir, pgliteTemplateDir: config.pgliteTemplateDir, logger };
+}
 
 /** Opens the configured database and brings its schema up to date. */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
