@@ -98,6 +98,25 @@ describe("PGlite in a worker thread", () => {
     }
   });
 
+  it("runs a database opened in a worker of its own apart from the shared one, and ends that worker when it closes", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cc-pglite-own-"));
+    try {
+      const own = await openPgliteDatabase(dir, undefined, "own");
+      await own.query("create table built (v text)");
+      await own.query("insert into built (v) values ($1)", ["made apart"]);
+      await own.close();
+      // Its worker is gone: nothing answers for it any more (a closed database on the shared worker would still have a thread to ask).
+      await expect(own.transaction(async () => undefined)).rejects.toThrow(/PGlite worker exited/);
+      // The shared worker's databases were never touched, and the files are whole.
+      expect(await one.query("select count(*)::int as n from t")).toEqual([{ n: expect.any(Number) }]);
+      const again = await openPgliteDatabase(dir);
+      expect(await again.query("select v from built")).toEqual([{ v: "made apart" }]);
+      await again.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("does not keep a process alive once it has nothing to do (a script that forgets close() still ends)", () => {
     const script = [
       'import { openPgliteDatabase } from "./src/server/db/pgliteDatabase.ts";',

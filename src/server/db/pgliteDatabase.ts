@@ -7,6 +7,13 @@ import type { CarriedError, DatabaseRequest, WorkerInput, WorkerReply, WorkerReq
 import { ALONE_FOR_GOOD } from "./serverPresence.js";
 
 /**
+ * Which worker thread runs a database: the process's shared one, or one of its own that ends when
+ * the database closes. A WebAssembly memory never shrinks, so work that grows it for a moment
+ * (initdb of a fresh database) belongs in a worker of its own: its memory goes when the worker does.
+ */
+export type PgliteThread = "shared" | "own";
+
+/**
  * The embedded database: PostgreSQL compiled to WASM, in memory or in a data directory.
  * PGlite has a single connection, so queries run one at a time; a transaction holds it.
  *
@@ -14,14 +21,19 @@ import { ALONE_FOR_GOOD } from "./serverPresence.js";
  * WASM work of a statement (about 0.45 ms of a Merge create on this machine) no longer holds up
  * the thread that answers HTTP, so the two use two cores.
  */
-export async function openPgliteDatabase(dataDir?: string, template?: ArrayBuffer): Promise<PgliteDatabase> {
+export async function openPgliteDatabase(dataDir?: string, template?: ArrayBuffer, thread: PgliteThread = "shared"): Promise<PgliteDatabase> {
   // PGlite makes only the last directory of the path; a fresh checkout has no .data/ yet.
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const worker = await pgliteWorker();
+  const worker = thread === "own" ? await startWorker(() => undefined) : await pgliteWorker();
   const db = nextDatabase++;
   const ask = (request: DatabaseRequest) => worker.ask(db, request);
   // The template (41 MB) is moved to the worker, not copied.
-  await worker.ask(db, { op: "open", ...(dataDir ? { dataDir } : {}), ...(template ? { template } : {}) }, template ? [template] : []);
+  try {
+    await worker.ask(db, { op: "open", ...(dataDir ? { dataDir } : {}), ...(template ? { template } : {}) }, template ? [template] : []);
+  } catch (error) {
+    if (thread === "own") await worker.terminate();
+    throw error;
+  }
 
   let nextTransaction = 1;
   let closed = false;
@@ -46,20 +58,28 @@ export async function openPgliteDatabase(dataDir?: string, template?: ArrayBuffe
     async close() {
       if (closed) return;
       closed = true;
-      await ask({ op: "close" });
+      try {
+        await ask({ op: "close" });
+      } finally {
+        if (thread === "own") await worker.terminate();
+      }
     },
     dump: async () => new Blob([(await ask({ op: "dump" })) as ArrayBuffer]),
   };
 }
 
-type WorkerClient = { ask: (db: number, request: DatabaseRequest, transfer?: ArrayBuffer[]) => Promise<unknown> };
+type WorkerClient = {
+  ask: (db: number, request: DatabaseRequest, transfer?: ArrayBuffer[]) => Promise<unknown>;
+  /** Ends the thread, and with it every database it holds and all its memory. */
+  terminate: () => Promise<void>;
+};
 
 let nextDatabase = 1;
 let shared: Promise<WorkerClient> | undefined;
 
 /** The process's PGlite worker, started on first use (and again if it ever dies). */
 function pgliteWorker(): Promise<WorkerClient> {
-  shared ??= startWorker().catch((error: unknown) => {
+  shared ??= startWorker(() => (shared = undefined)).catch((error: unknown) => {
     shared = undefined;
     throw error;
   });
@@ -73,7 +93,8 @@ function pgliteWorker(): Promise<WorkerClient> {
  */
 const WORKER_ENTRY = new URL(RUNNING_FROM_SOURCE ? "./pgliteWorkerBoot.mjs" : "./pgliteWorker.js", import.meta.url);
 
-async function startWorker(): Promise<WorkerClient> {
+/** Starts a PGlite worker; `onLost` is called when it fails or exits. */
+async function startWorker(onLost: () => void): Promise<WorkerClient> {
   const input: WorkerInput = await pgliteBinaries();
   const worker = new Worker(WORKER_ENTRY, { workerData: input, execArgv: [] });
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
@@ -81,7 +102,7 @@ async function startWorker(): Promise<WorkerClient> {
   let gone: Error | undefined;
   const lose = (error: Error) => {
     gone ??= error;
-    shared = undefined;
+    onLost();
     for (const { reject } of pending.values()) reject(gone);
     pending.clear();
   };
@@ -114,6 +135,9 @@ async function startWorker(): Promise<WorkerClient> {
         pending.set(id, { resolve, reject });
         worker.postMessage({ ...request, id, db } satisfies WorkerRequest, transfer);
       });
+    },
+    terminate: async () => {
+      await worker.terminate();
     },
   };
 }
