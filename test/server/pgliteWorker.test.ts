@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isUniqueViolation, sqlState } from "../../src/server/db/database.js";
-import { openPgliteDatabase, type PgliteDatabase } from "../../src/server/db/pgliteDatabase.js";
+import { openPgliteDatabase, WASM_COMPILATION_TASKS, type PgliteDatabase } from "../../src/server/db/pgliteDatabase.js";
 
 const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -115,6 +115,14 @@ describe("PGlite in a worker thread", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("limits V8's WASM compile threads with a flag this Node's V8 still has (pgliteBinaries sets it at run time, where a V8 without it would ignore it)", () => {
+    const options = spawnSync(process.execPath, ["--v8-options"], { encoding: "utf8" });
+    expect(options.stdout).toMatch(/--wasm-num-compilation-tasks \(/);
+    const run = spawnSync(process.execPath, [`--wasm-num-compilation-tasks=${WASM_COMPILATION_TASKS}`, "-e", "0"], { encoding: "utf8" });
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
   });
 
   it("does not keep a process alive once it has nothing to do (a script that forgets close() still ends)", () => {

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { setFlagsFromString } from "node:v8";
 import { Worker } from "node:worker_threads";
 import { RUNNING_FROM_SOURCE } from "../../packageFiles.js";
 import type { Database } from "./database.js";
@@ -144,10 +145,18 @@ async function startWorker(onLost: () => void): Promise<WorkerClient> {
 
 let binaries: Promise<WorkerInput> | undefined;
 
+export const WASM_COMPILATION_TASKS = 1;
+
 /** PGlite's WASM, compiled once per process, and its file-system bundle: what the worker would otherwise load itself. */
 function pgliteBinaries(): Promise<WorkerInput> {
   binaries ??= (async () => {
     const require = createRequire(import.meta.url);
+    // V8 compiles PGlite's WASM (and later re-compiles its hot functions) on as many background
+    // threads as it has, and each thread keeps the memory it compiled in (its own malloc arena)
+    // for the life of the process: tens of MiB per thread. One compile thread keeps one arena. The
+    // flag is read when a compilation starts, so setting it now holds (test/server/pgliteWorker.test.ts
+    // fails if this Node's V8 no longer knows it).
+    setFlagsFromString(`--wasm-num-compilation-tasks=${WASM_COMPILATION_TASKS}`);
     const wasmModule = await WebAssembly.compile(readFileSync(require.resolve("@electric-sql/pglite/pglite.wasm")));
     const bundle = readFileSync(require.resolve("@electric-sql/pglite/pglite.data"));
     return { wasmModule, fsBundle: bundle.buffer.slice(bundle.byteOffset, bundle.byteOffset + bundle.byteLength) };
