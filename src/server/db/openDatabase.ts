@@ -2,7 +2,7 @@ import type { Logger } from "pino";
 import type { ServerConfig } from "../config.js";
 import type { Database } from "./database.js";
 import { lockDataFolder } from "./dataFolderLock.js";
-import { isFreshDataDir, openPgliteDatabase, startSharedPgliteWorker } from "./pgliteDatabase.js";
+import { isFreshDataDir, openPgliteDatabase } from "./pgliteDatabase.js";
 import { copyTemplateDirectory, readTemplate, templateKey, writeTemplate } from "./pgliteTemplate.js";
 import { openPostgresDatabase } from "./postgresDatabase.js";
 import { makePrivateTree } from "./privateFiles.js";
@@ -57,10 +57,7 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
   if (fresh && options.pgliteDir && options.pgliteTemplateDir) {
     // initdb grows a PGlite's WebAssembly memory to several times what the database later needs, and
     // that memory is never given back: the template is built in a worker of its own, which ends with it.
-    const build = async (dir: string) => {
-      startSharedPgliteWorker(); // it loads PGlite meanwhile, ready for the copy
-      await (await migrated(await openPgliteDatabase(dir, undefined, "own"))).close();
-    };
+    const build = async (dir: string) => (await migrated(await openPgliteDatabase(dir, undefined, "own"))).close();
     if (await copyTemplateDirectory(options.pgliteTemplateDir, templateKey(), options.pgliteDir, build)) return migrated(await openPgliteDatabase(options.pgliteDir));
   }
   const key = fresh && options.pgliteTemplateDir ? templateKey() : undefined;

@@ -78,11 +78,6 @@ type WorkerClient = {
 let nextDatabase = 1;
 let shared: Promise<WorkerClient> | undefined;
 
-/** Starts the process's PGlite worker now, so that it has loaded PGlite by the time a database is opened in it. */
-export function startSharedPgliteWorker(): void {
-  pgliteWorker().catch(() => undefined); // a failure shows again at the open that needs the worker
-}
-
 /** The process's PGlite worker, started on first use (and again if it ever dies). */
 function pgliteWorker(): Promise<WorkerClient> {
   shared ??= startWorker(() => (shared = undefined)).catch((error: unknown) => {
