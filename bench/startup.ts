@@ -34,12 +34,16 @@ export async function measureStartup(options: BenchOptions): Promise<StartupFigu
   return figures;
 }
 
-/** A TMPDIR of its own holds no template yet, as on a machine that never ran the server. */
+/**
+ * A template folder of its own holds no template yet, as on a machine that never ran the server
+ * (templates live in ~/.cache/connector-contracts unless PGLITE_TEMPLATE_DIR says otherwise, so a
+ * TMPDIR of its own alone would still find the machine's).
+ */
 async function startOnFreshClone(options: BenchOptions): Promise<StartupFigure[]> {
   const tmp = mkdtempSync(join(tmpdir(), "cc-bench-tmp-"));
   const database = freshPgliteDatabase();
   try {
-    return [await startOnce("PGlite, fresh clone (no template yet)", { ...database, env: { ...database.env, TMPDIR: tmp } }, options)];
+    return [await startOnce("PGlite, fresh clone (no template yet)", { ...database, env: { ...database.env, TMPDIR: tmp, PGLITE_TEMPLATE_DIR: join(tmp, "templates") } }, options)];
   } finally {
     await database.drop();
     rmSync(tmp, { recursive: true, force: true });

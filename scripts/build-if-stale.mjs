@@ -1,5 +1,5 @@
-// `npm start`'s prestart (and premock, preconformance, prebench): runs `tsc -b` only when a source
-// is newer than the last build. Loading TypeScript to find nothing to do costs 0.4 s on a quiet
+// `npm start`'s prestart (and premock, preconformance, prebench): runs `tsc -b` (and parses the
+// contracts into JSON) only when a source or a contract is newer than the last build. Loading TypeScript to find nothing to do costs 0.4 s on a quiet
 // machine and seconds on a busy one; comparing modification times costs a few milliseconds.
 // Directories count too, so a deleted or renamed file also triggers the build.
 import { execFileSync } from "node:child_process";
@@ -28,10 +28,12 @@ function newestUnder(dir) {
   return newest;
 }
 
-const sources = Math.max(newestUnder(join(root, "src")), ...["tsconfig.json", "tsconfig.build.json", "package.json"].map((f) => mtime(join(root, f)) ?? 0));
+const sources = Math.max(newestUnder(join(root, "src")), newestUnder(join(root, "openapi")), ...["tsconfig.json", "tsconfig.build.json", "package.json"].map((f) => mtime(join(root, f)) ?? 0));
 if (built === undefined || sources > built) {
   const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
   execFileSync(process.execPath, [tsc, "-b", "tsconfig.build.json"], { cwd: root, stdio: "inherit" });
+  // As `npm run build` does after tsc: the contracts parsed into JSON (an edited contract is otherwise parsed from YAML at each start).
+  execFileSync(process.execPath, [join(root, "scripts/parse-contracts.mjs")], { cwd: root, stdio: "inherit" });
   // tsc -b leaves its build info alone when an input was touched but not changed: mark the check as done.
   const now = new Date();
   utimesSync(join(root, "dist/.tsbuildinfo"), now, now);

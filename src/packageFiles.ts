@@ -19,6 +19,8 @@ export const PACKAGE_FILES = {
   fixtures: at("fixtures/"),
   /** The numbered SQL migrations: kept beside the code that runs them and shipped as they are (tsc copies no .sql). */
   migrations: at("src/server/db/migrations/"),
+  /** The four contracts parsed into JSON by `npm run build` (see loadSpec.ts); absent before the first build. */
+  parsedContracts: at("dist/contracts/parsed/"),
   /** The admin console's static files (plain HTML, JS and CSS, shipped as they are: tsc copies none of them). */
   adminConsole: at("src/server/admin/console/"),
 } as const;

@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { parse } from "yaml";
 import { PACKAGE_FILES } from "../packageFiles.js";
 import type { ApiName } from "./apiNames.js";
@@ -28,8 +29,37 @@ const cache = new Map<ApiName, OpenApiDocument>();
 export function loadSpec(api: ApiName): OpenApiDocument {
   let spec = cache.get(api);
   if (!spec) {
-    spec = loadSpecFile(specPath(api));
+    spec = specFromText(api, readFileSync(specPath(api), "utf8"));
     cache.set(api, spec);
   }
   return spec;
+}
+
+/**
+ * A contract from its YAML text, or from the JSON that `npm run build` parsed it into
+ * (writeParsedContracts) when that JSON came from this very text. Parsing the four contracts'
+ * YAML was a large part of every server start; JSON.parse of the same document is nearly free.
+ * The JSON's name carries a hash of the YAML, so an edited contract is never answered by the
+ * JSON of an older one: it is parsed from YAML until the next build.
+ */
+export function specFromText(api: ApiName, yamlText: string, parsedDir = PACKAGE_FILES.parsedContracts): OpenApiDocument {
+  try {
+    return JSON.parse(readFileSync(parsedContractFile(parsedDir, api, yamlText), "utf8")) as OpenApiDocument;
+  } catch {
+    return parse(yamlText) as OpenApiDocument;
+  }
+}
+
+function parsedContractFile(parsedDir: string, api: ApiName, yamlText: string): string {
+  return `${parsedDir}${api}.${createHash("sha256").update(yamlText).digest("hex").slice(0, 16)}.json`;
+}
+
+/** `npm run build`'s last step (scripts/parse-contracts.mjs): each contract parsed once, as JSON, for specFromText. */
+export function writeParsedContracts(apis: readonly ApiName[], parsedDir = PACKAGE_FILES.parsedContracts): void {
+  rmSync(parsedDir, { recursive: true, force: true });
+  mkdirSync(parsedDir, { recursive: true });
+  for (const api of apis) {
+    const text = readFileSync(specPath(api), "utf8");
+    writeFileSync(parsedContractFile(parsedDir, api, text), JSON.stringify(parse(text)));
+  }
 }

@@ -4,7 +4,7 @@ import type { Redis } from "ioredis";
 import type { DestinationStream, Logger } from "pino";
 import type { ServerConfig } from "./config.js";
 import type { Database } from "./db/database.js";
-import { openDatabase } from "./db/openDatabase.js";
+import { databaseOptions, openDatabase } from "./db/openDatabase.js";
 import type { ApiModule } from "./http/apiModule.js";
 import { createRateLimiter, type RateLimiter } from "./http/rateLimiter.js";
 import { ReadCache } from "./http/readCache.js";
@@ -34,19 +34,28 @@ export type RunningServer = {
   close: () => Promise<void>;
 };
 
-export type StartOptions = { logDestination?: DestinationStream };
+export type StartOptions = {
+  logDestination?: DestinationStream;
+  /**
+   * The database, already being opened by the entry point (`openDatabase(databaseOptions(config))`)
+   * before it loaded this module: PGlite boots in a thread of its own, so the server's code loads
+   * meanwhile. The server closes it, also when it fails to start.
+   */
+  openingDatabase?: Promise<Database>;
+};
 
 /** Opens the database, seeds it once, and listens (port 0 picks a free port, as tests do). */
 export async function startServer(config: ServerConfig, options: StartOptions = {}): Promise<RunningServer> {
   const logger = createLogger(config.logLevel, options.logDestination, config.logFormat);
-  // A bad seed folder stops the start before anything is opened, naming the file.
-  const fixtures = config.seedDir ? Fixtures.withSeedDir(config.seedDir) : Fixtures.builtIn();
-  const database = await openDatabase({
-    databaseUrl: config.databaseUrl,
-    pgliteDir: config.pgliteDir,
-    pgliteTemplateDir: config.pgliteTemplateDir,
-    logger,
-  });
+  let fixtures: Fixtures;
+  try {
+    // A bad seed folder stops the start before anything is opened (or closes what the entry point opened), naming the file.
+    fixtures = config.seedDir ? Fixtures.withSeedDir(config.seedDir) : Fixtures.builtIn();
+  } catch (error) {
+    await options.openingDatabase?.then((database) => database.close(), () => undefined);
+    throw error;
+  }
+  const database = await (options.openingDatabase ?? openDatabase(databaseOptions(config, logger)));
   let redis: Redis | undefined;
   try {
     const vault = new Vault(config.vaultKey);

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isUniqueViolation, sqlState } from "../../src/server/db/database.js";
-import { openPgliteDatabase, type PgliteDatabase } from "../../src/server/db/pgliteDatabase.js";
+import { openPgliteDatabase, WASM_COMPILATION_TASKS, type PgliteDatabase } from "../../src/server/db/pgliteDatabase.js";
 
 const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -96,6 +96,33 @@ describe("PGlite in a worker thread", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("runs a database opened in a worker of its own apart from the shared one, and ends that worker when it closes", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cc-pglite-own-"));
+    try {
+      const own = await openPgliteDatabase(dir, undefined, "own");
+      await own.query("create table built (v text)");
+      await own.query("insert into built (v) values ($1)", ["made apart"]);
+      await own.close();
+      // Its worker is gone: nothing answers for it any more (a closed database on the shared worker would still have a thread to ask).
+      await expect(own.transaction(async () => undefined)).rejects.toThrow(/PGlite worker exited/);
+      // The shared worker's databases were never touched, and the files are whole.
+      expect(await one.query("select count(*)::int as n from t")).toEqual([{ n: expect.any(Number) }]);
+      const again = await openPgliteDatabase(dir);
+      expect(await again.query("select v from built")).toEqual([{ v: "made apart" }]);
+      await again.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("limits V8's WASM compile threads with a flag this Node's V8 still has (pgliteBinaries sets it at run time, where a V8 without it would ignore it)", () => {
+    const options = spawnSync(process.execPath, ["--v8-options"], { encoding: "utf8" });
+    expect(options.stdout).toMatch(/--wasm-num-compilation-tasks \(/);
+    const run = spawnSync(process.execPath, [`--wasm-num-compilation-tasks=${WASM_COMPILATION_TASKS}`, "-e", "0"], { encoding: "utf8" });
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
   });
 
   it("does not keep a process alive once it has nothing to do (a script that forgets close() still ends)", () => {

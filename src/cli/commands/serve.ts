@@ -35,14 +35,20 @@ export function serveCommand(io: CliIo, setExit: (code: ExitCode) => void): Comm
 async function runServe(flags: ServeFlags, io: CliIo): Promise<ExitCode> {
   // Loaded here, not at the top: `--help` and `check` do not pay for Express, PGlite and pino.
   const { ConfigError, isLoopbackHost, loadConfig } = await import("../../server/config.js");
-  const { startServer } = await import("../../server/startServer.js");
-  let server: Awaited<ReturnType<typeof startServer>>;
+  let server: RunningServer;
   let config: ReturnType<typeof loadConfig>;
   // Everything the server writes (PGlite's data files, templates, locks) is for this user alone.
   process.umask(0o077);
   try {
     config = loadConfig(serverEnv(flags, io));
-    server = await startServer(config);
+    // PGlite boots in a thread of its own: it starts before the rest of the server is loaded, which
+    // then happens meanwhile. (PostgreSQL is opened by startServer, with the logger it reports to.)
+    const { databaseOptions, openDatabase } = await import("../../server/db/openDatabase.js");
+    const openingDatabase = config.databaseUrl ? undefined : openDatabase(databaseOptions(config));
+    // startServer takes it over (and closes it if the start fails); until then a failure must not go unhandled.
+    openingDatabase?.catch(() => undefined);
+    const { startServer } = await import("../../server/startServer.js");
+    server = await startServer(config, { openingDatabase });
   } catch (error) {
     if (error instanceof ConfigError) {
       io.stderr(`Configuration error: ${error.message}\n`);

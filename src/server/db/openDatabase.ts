@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import type { ServerConfig } from "../config.js";
 import type { Database } from "./database.js";
 import { lockDataFolder } from "./dataFolderLock.js";
 import { isFreshDataDir, openPgliteDatabase } from "./pgliteDatabase.js";
@@ -16,6 +17,11 @@ export type DatabaseOptions = {
   pgliteTemplateDir?: string;
   logger?: Logger;
 };
+
+/** Where the configuration keeps its database. */
+export function databaseOptions(config: Pick<ServerConfig, "databaseUrl" | "pgliteDir" | "pgliteTemplateDir">, logger?: Logger): DatabaseOptions {
+  return { databaseUrl: config.databaseUrl, pgliteDir: config.pgliteDir, pgliteTemplateDir: config.pgliteTemplateDir, logger };
+}
 
 /** Opens the configured database and brings its schema up to date. */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
@@ -49,7 +55,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 async function openPglite(options: DatabaseOptions): Promise<Database> {
   const fresh = isFreshDataDir(options.pgliteDir);
   if (fresh && options.pgliteDir && options.pgliteTemplateDir) {
-    const build = async (dir: string) => (await migrated(await openPgliteDatabase(dir))).close();
+    // initdb grows a PGlite's WebAssembly memory to several times what the database later needs, and
+    // that memory is never given back: the template is built in a worker of its own, which ends with it.
+    const build = async (dir: string) => (await migrated(await openPgliteDatabase(dir, undefined, "own"))).close();
     if (await copyTemplateDirectory(options.pgliteTemplateDir, templateKey(), options.pgliteDir, build)) return migrated(await openPgliteDatabase(options.pgliteDir));
   }
   const key = fresh && options.pgliteTemplateDir ? templateKey() : undefined;

@@ -12,17 +12,29 @@ export type RequestValidator = (request: RawRequest) => ValidRequest;
  * Builds, per operation, one function that checks path and query parameters (with the type
  * coercion that query strings need) and the JSON body against the contract, applying schema
  * defaults. It throws the ApiError 400 that the API's error middleware turns into its own body.
+ *
+ * Each operation's Ajv functions are compiled on its first request, not when the server starts:
+ * compiling every operation of the four contracts up front was the largest piece of the start-up
+ * on the main thread, and of its memory, for operations a session may never call.
  */
 export function createRequestValidators(spec: OpenApiDocument) {
-  const parameterAjv = new SpecSchemaValidator(spec, { coerceTypes: true, useDefaults: true });
-  const bodyAjv = new SpecSchemaValidator(spec, { useDefaults: true });
+  let ajv: { parameters: SpecSchemaValidator; body: SpecSchemaValidator } | undefined;
+  const validatorsOfSpec = () =>
+    (ajv ??= { parameters: new SpecSchemaValidator(spec, { coerceTypes: true, useDefaults: true }), body: new SpecSchemaValidator(spec, { useDefaults: true }) });
 
   return function requestValidatorFor(operation: OperationSpec): RequestValidator {
-    const checkParams = compileLocation(parameterAjv, operation, "path");
-    const checkQuery = compileLocation(parameterAjv, operation, "query");
-    const checkBody = operation.requestBody ? bodyAjv.compile(operation.requestBody.schemaPointer) : undefined;
+    let compiled: { checkParams: ValidateFunction; checkQuery: ValidateFunction; checkBody?: ValidateFunction } | undefined;
+    const compile = () => {
+      const { parameters, body } = validatorsOfSpec();
+      return {
+        checkParams: compileLocation(parameters, operation, "path"),
+        checkQuery: compileLocation(parameters, operation, "query"),
+        ...(operation.requestBody ? { checkBody: body.compile(operation.requestBody.schemaPointer) } : {}),
+      };
+    };
     return (request) => {
       refuseUnreadable(request);
+      const { checkParams, checkQuery, checkBody } = (compiled ??= compile());
       const params = { ...request.params };
       const query = { ...request.query };
       // A path that names no well-formed id names no resource: 404, not 400 (RFC 9110 §15.5.5).
