@@ -953,7 +953,15 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: components["requestBodies"]["ExecutionControl"];
+        /**
+         * @description The project and the execution, repeated from query and path; both must match them
+         *     (else 400). The body is closed (an unknown field is a 400, inferred).
+         */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExecutionControlRequest"];
+            };
+        };
         responses: {
             /** @description The execution was started. */
             200: {
