@@ -942,7 +942,7 @@ export interface operations {
             path: {
                 /**
                  * @description Agent Handler ID of the Tool Pack (the vendor names this parameter `id` on `/tool-packs/{id}/` and `tool_pack_id` below it). An id that is not a uuid, or that belongs to another key or environment, is a 404.
-                 * @example 5b0e8a51-2f7c-4d8e-9a61-0c3f4b7d2e19
+                 * @example 7c2f4e96-1a3b-4d58-b0e7-9f6a2c8d3e51
                  */
                 tool_pack_id: string;
                 /**
