@@ -659,7 +659,7 @@ export interface operations {
                 /**
                  * @description The project's id, the full UUID (as the vendor's API server takes it). An unknown id is
                  *     a 404 ([ours]; the vendor's server answers 500).
-                 * @example 0b5e6f2a-3c4d-4e5f-8a9b-1c2d3e4f5a6b
+                 * @example 6d8f0a2c-4e5b-4f7a-9c1d-3e5f7a9b1c2d
                  */
                 projectId: string;
             };
@@ -937,13 +937,13 @@ export interface operations {
                 /**
                  * @description The project's id, the full UUID (as the vendor's API server takes it). An unknown id is
                  *     a 404 ([ours]; the vendor's server answers 500).
-                 * @example a1b2c3d4-e5f6-7890-abcd-ef1234567890
+                 * @example 0b5e6f2a-3c4d-4e5f-8a9b-1c2d3e4f5a6b
                  */
                 projectId: string;
                 /**
                  * @description The connector's id. A connector of another project, or a value that is not a UUID, is a
                  *     404 here ([ours]).
-                 * @example 987fcdeb-51a2-3bc4-d567-890123456789
+                 * @example 3f7a9c1e-5b2d-4e8f-a6c4-8d0e2f4a6b8c
                  */
                 id: string;
             };
