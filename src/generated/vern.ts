@@ -164,7 +164,7 @@ export interface paths {
             path: {
                 /**
                  * @description The migration's id, from creating a migration. Another account's migration, or an id that is not a UUID, is a 404.
-                 * @example 0b6f3a52-7c1e-4d8a-9e2f-5a4b3c2d1e0f
+                 * @example 9f4a2c6e-5b1d-4e8f-a3c7-2d6b8e0f1a59
                  */
                 migration_id: string;
             };
@@ -207,12 +207,12 @@ export interface paths {
             path: {
                 /**
                  * @description The migration's id, from creating a migration. Another account's migration, or an id that is not a UUID, is a 404.
-                 * @example 7a1c9e3b-2d4f-4b6a-8c5e-0f1a2b3c4d5e
+                 * @example b8e2d4f6-3c5a-4e7b-9f1d-6a8c0e2b4d7f
                  */
                 migration_id: string;
                 /**
                  * @description The run's id, from starting a run. A run of another migration or account is a 404.
-                 * @example d4c3b2a1-9f8e-47d6-b5a4-c3d2e1f0a9b8
+                 * @example a7f6e5d4-c3b2-4a1f-8e9d-0c1b2a3f4e5d
                  */
                 run_id: string;
             };
@@ -1153,7 +1153,7 @@ export interface operations {
             path: {
                 /**
                  * @description The migration's id, from creating a migration. Another account's migration, or an id that is not a UUID, is a 404.
-                 * @example 0b6f3a52-7c1e-4d8a-9e2f-5a4b3c2d1e0f
+                 * @example 9f4a2c6e-5b1d-4e8f-a3c7-2d6b8e0f1a59
                  */
                 migration_id: string;
             };
@@ -1224,12 +1224,12 @@ export interface operations {
             path: {
                 /**
                  * @description The migration's id, from creating a migration. Another account's migration, or an id that is not a UUID, is a 404.
-                 * @example 7a1c9e3b-2d4f-4b6a-8c5e-0f1a2b3c4d5e
+                 * @example b8e2d4f6-3c5a-4e7b-9f1d-6a8c0e2b4d7f
                  */
                 migration_id: string;
                 /**
                  * @description The run's id, from starting a run. A run of another migration or account is a 404.
-                 * @example d4c3b2a1-9f8e-47d6-b5a4-c3d2e1f0a9b8
+                 * @example a7f6e5d4-c3b2-4a1f-8e9d-0c1b2a3f4e5d
                  */
                 run_id: string;
             };
@@ -1263,12 +1263,12 @@ export interface operations {
             path: {
                 /**
                  * @description The migration's id, from creating a migration. Another account's migration, or an id that is not a UUID, is a 404.
-                 * @example 7a1c9e3b-2d4f-4b6a-8c5e-0f1a2b3c4d5e
+                 * @example b8e2d4f6-3c5a-4e7b-9f1d-6a8c0e2b4d7f
                  */
                 migration_id: string;
                 /**
                  * @description The run's id, from starting a run. A run of another migration or account is a 404.
-                 * @example d4c3b2a1-9f8e-47d6-b5a4-c3d2e1f0a9b8
+                 * @example a7f6e5d4-c3b2-4a1f-8e9d-0c1b2a3f4e5d
                  */
                 run_id: string;
             };

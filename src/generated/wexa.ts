@@ -635,7 +635,7 @@ export interface components {
         ConnectorIdPath: components["schemas"]["ObjectId"];
         /**
          * @description The execution (a UUID, as W6 returned it).
-         * @example 19966a1f-7a22-4da3-8473-7f638c6ba518
+         * @example 8ffc2a03-5d38-4321-aae8-c9f32d7707fc
          */
         ExecutionIdPath: string;
     };
@@ -1126,7 +1126,7 @@ export interface operations {
             path: {
                 /**
                  * @description The execution (a UUID, as W6 returned it).
-                 * @example 19966a1f-7a22-4da3-8473-7f638c6ba518
+                 * @example 8ffc2a03-5d38-4321-aae8-c9f32d7707fc
                  */
                 execution_id: components["parameters"]["ExecutionIdPath"];
             };
