@@ -534,6 +534,15 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
+        /** @description The request's headers announced a body (`Content-Length` or chunked) that did not arrive in time (RFC 9110 §15.5.9; the reference server waits BODY_TIMEOUT_MS from the headers) ([ours]). The server closes the connection after this answer. */
+        RequestTimeout: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
         /** @description The request body is larger than the server accepts (RFC 9110 §15.5.14; the reference server's limit is BODY_LIMIT_BYTES) ([ours]). */
         PayloadTooLarge: {
             headers: {
@@ -599,6 +608,7 @@ export interface operations {
             };
             400: components["responses"]["ClientError"];
             405: components["responses"]["MethodNotAllowed"];
+            408: components["responses"]["RequestTimeout"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
         };
@@ -636,6 +646,7 @@ export interface operations {
                 };
             };
             405: components["responses"]["MethodNotAllowed"];
+            408: components["responses"]["RequestTimeout"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
         };
@@ -648,7 +659,7 @@ export interface operations {
                 /**
                  * @description The project's id, the full UUID (as the vendor's API server takes it). An unknown id is
                  *     a 404 ([ours]; the vendor's server answers 500).
-                 * @example 0b5e6f2a-3c4d-4e5f-8a9b-1c2d3e4f5a6b
+                 * @example 6d8f0a2c-4e5b-4f7a-9c1d-3e5f7a9b1c2d
                  */
                 projectId: string;
             };
@@ -676,6 +687,7 @@ export interface operations {
                 };
             };
             405: components["responses"]["MethodNotAllowed"];
+            408: components["responses"]["RequestTimeout"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
         };
@@ -700,6 +712,7 @@ export interface operations {
             };
             400: components["responses"]["ClientError"];
             405: components["responses"]["MethodNotAllowed"];
+            408: components["responses"]["RequestTimeout"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
         };
@@ -731,6 +744,7 @@ export interface operations {
             };
             404: components["responses"]["ProjectNotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            408: components["responses"]["RequestTimeout"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
         };
@@ -781,6 +795,7 @@ export interface operations {
             };
             404: components["responses"]["ProjectNotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            408: components["responses"]["RequestTimeout"];
             409: components["responses"]["ConnectorNameTaken"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
@@ -813,6 +828,7 @@ export interface operations {
             };
             404: components["responses"]["ProjectNotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            408: components["responses"]["RequestTimeout"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
         };
@@ -850,6 +866,7 @@ export interface operations {
             };
             404: components["responses"]["ConnectorNotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            408: components["responses"]["RequestTimeout"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
         };
@@ -906,6 +923,7 @@ export interface operations {
             };
             404: components["responses"]["ConnectorNotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            408: components["responses"]["RequestTimeout"];
             409: components["responses"]["ConnectorNameTaken"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
@@ -919,13 +937,13 @@ export interface operations {
                 /**
                  * @description The project's id, the full UUID (as the vendor's API server takes it). An unknown id is
                  *     a 404 ([ours]; the vendor's server answers 500).
-                 * @example a1b2c3d4-e5f6-7890-abcd-ef1234567890
+                 * @example 0b5e6f2a-3c4d-4e5f-8a9b-1c2d3e4f5a6b
                  */
                 projectId: string;
                 /**
                  * @description The connector's id. A connector of another project, or a value that is not a UUID, is a
                  *     404 here ([ours]).
-                 * @example 987fcdeb-51a2-3bc4-d567-890123456789
+                 * @example 3f7a9c1e-5b2d-4e8f-a6c4-8d0e2f4a6b8c
                  */
                 id: string;
             };
@@ -942,6 +960,7 @@ export interface operations {
             };
             404: components["responses"]["ConnectorNotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            408: components["responses"]["RequestTimeout"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
         };
@@ -979,6 +998,7 @@ export interface operations {
             };
             404: components["responses"]["ConnectorNotFoundInferred"];
             405: components["responses"]["MethodNotAllowed"];
+            408: components["responses"]["RequestTimeout"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
         };
@@ -1033,6 +1053,7 @@ export interface operations {
             };
             404: components["responses"]["ConnectorNotFoundInferred"];
             405: components["responses"]["MethodNotAllowed"];
+            408: components["responses"]["RequestTimeout"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
         };

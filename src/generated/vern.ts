@@ -164,7 +164,7 @@ export interface paths {
             path: {
                 /**
                  * @description The migration's id, from creating a migration. Another account's migration, or an id that is not a UUID, is a 404.
-                 * @example 0b6f3a52-7c1e-4d8a-9e2f-5a4b3c2d1e0f
+                 * @example 9f4a2c6e-5b1d-4e8f-a3c7-2d6b8e0f1a59
                  */
                 migration_id: string;
             };
@@ -207,12 +207,12 @@ export interface paths {
             path: {
                 /**
                  * @description The migration's id, from creating a migration. Another account's migration, or an id that is not a UUID, is a 404.
-                 * @example 7a1c9e3b-2d4f-4b6a-8c5e-0f1a2b3c4d5e
+                 * @example b8e2d4f6-3c5a-4e7b-9f1d-6a8c0e2b4d7f
                  */
                 migration_id: string;
                 /**
                  * @description The run's id, from starting a run. A run of another migration or account is a 404.
-                 * @example d4c3b2a1-9f8e-47d6-b5a4-c3d2e1f0a9b8
+                 * @example a7f6e5d4-c3b2-4a1f-8e9d-0c1b2a3f4e5d
                  */
                 run_id: string;
             };
@@ -762,6 +762,15 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
+        /** @description The request's headers announced a body (`Content-Length` or chunked) that did not arrive in time (RFC 9110 §15.5.9; the reference server waits BODY_TIMEOUT_MS from the headers) ([ours]). The server closes the connection after this answer. */
+        RequestTimeout: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
         /** @description The request body is larger than the server accepts (RFC 9110 §15.5.14; the reference server's limit is BODY_LIMIT_BYTES) ([ours]). */
         PayloadTooLarge: {
             headers: {
@@ -864,6 +873,7 @@ export interface operations {
                 };
             };
             405: components["responses"]["MethodNotAllowed"];
+            408: components["responses"]["RequestTimeout"];
             /** @description `external_id` is already used by another migration of the account (with a different source). */
             409: {
                 headers: {
@@ -899,6 +909,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             405: components["responses"]["MethodNotAllowed"];
+            408: components["responses"]["RequestTimeout"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
@@ -925,6 +936,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             405: components["responses"]["MethodNotAllowed"];
+            408: components["responses"]["RequestTimeout"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
@@ -966,6 +978,7 @@ export interface operations {
                 };
             };
             405: components["responses"]["MethodNotAllowed"];
+            408: components["responses"]["RequestTimeout"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
@@ -1018,6 +1031,7 @@ export interface operations {
                 };
             };
             405: components["responses"]["MethodNotAllowed"];
+            408: components["responses"]["RequestTimeout"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
@@ -1072,6 +1086,7 @@ export interface operations {
                 };
             };
             405: components["responses"]["MethodNotAllowed"];
+            408: components["responses"]["RequestTimeout"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
@@ -1124,6 +1139,7 @@ export interface operations {
                 };
             };
             405: components["responses"]["MethodNotAllowed"];
+            408: components["responses"]["RequestTimeout"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
@@ -1137,7 +1153,7 @@ export interface operations {
             path: {
                 /**
                  * @description The migration's id, from creating a migration. Another account's migration, or an id that is not a UUID, is a 404.
-                 * @example 0b6f3a52-7c1e-4d8a-9e2f-5a4b3c2d1e0f
+                 * @example 9f4a2c6e-5b1d-4e8f-a3c7-2d6b8e0f1a59
                  */
                 migration_id: string;
             };
@@ -1182,6 +1198,7 @@ export interface operations {
                 };
             };
             405: components["responses"]["MethodNotAllowed"];
+            408: components["responses"]["RequestTimeout"];
             /**
              * @description A run is already in flight for this migration (the body carries its `run_id`), or
              *     `update`/`clarify`/`execute` was asked with no current preview.
@@ -1207,12 +1224,12 @@ export interface operations {
             path: {
                 /**
                  * @description The migration's id, from creating a migration. Another account's migration, or an id that is not a UUID, is a 404.
-                 * @example 7a1c9e3b-2d4f-4b6a-8c5e-0f1a2b3c4d5e
+                 * @example b8e2d4f6-3c5a-4e7b-9f1d-6a8c0e2b4d7f
                  */
                 migration_id: string;
                 /**
                  * @description The run's id, from starting a run. A run of another migration or account is a 404.
-                 * @example d4c3b2a1-9f8e-47d6-b5a4-c3d2e1f0a9b8
+                 * @example a7f6e5d4-c3b2-4a1f-8e9d-0c1b2a3f4e5d
                  */
                 run_id: string;
             };
@@ -1232,6 +1249,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            408: components["responses"]["RequestTimeout"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
@@ -1245,12 +1263,12 @@ export interface operations {
             path: {
                 /**
                  * @description The migration's id, from creating a migration. Another account's migration, or an id that is not a UUID, is a 404.
-                 * @example 7a1c9e3b-2d4f-4b6a-8c5e-0f1a2b3c4d5e
+                 * @example b8e2d4f6-3c5a-4e7b-9f1d-6a8c0e2b4d7f
                  */
                 migration_id: string;
                 /**
                  * @description The run's id, from starting a run. A run of another migration or account is a 404.
-                 * @example d4c3b2a1-9f8e-47d6-b5a4-c3d2e1f0a9b8
+                 * @example a7f6e5d4-c3b2-4a1f-8e9d-0c1b2a3f4e5d
                  */
                 run_id: string;
             };
@@ -1283,6 +1301,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            408: components["responses"]["RequestTimeout"];
             /** @description The run is already in a terminal state (`awaiting_approval`, `completed`, `failed`, `canceled`). */
             409: {
                 headers: {
@@ -1343,6 +1362,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            408: components["responses"]["RequestTimeout"];
             /** @description The run is not blocked for credentials, or `connection_id` does not match the run's credential request. */
             409: {
                 headers: {
@@ -1403,6 +1423,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             405: components["responses"]["MethodNotAllowed"];
+            408: components["responses"]["RequestTimeout"];
             /**
              * @description The run is not blocked on a question. In particular a run blocked for credentials
              *     answers 409, so that secrets never land in the agent thread.

@@ -45,6 +45,8 @@ export type ServerConfig = Readonly<{
   /** Validate every response against the contract: off, log a violation, or answer 500 (tests). */
   responseValidation: "off" | "log" | "enforce";
   bodyLimitBytes: number;
+  /** How long an API request's announced body may take to arrive after its headers (408 in the API's error body past it). */
+  bodyTimeoutMs: number;
   /** Keep answers of repeatable reads while this process sees every change to its data (READ_CACHE=off: never). */
   readCache: boolean;
   /**
@@ -71,7 +73,7 @@ type Env = Record<string, string | undefined>;
  *
  * PORT, HOST, CC_API, DATABASE_URL, PGLITE_DIR, PGLITE_TEMPLATE_DIR, VAULT_KEY (base64 or hex, 32 bytes), REDIS_URL, REDIS_KEY_PREFIX,
  * VERN_RATE_LIMIT (requests/minute, 0 = off), MERGE_RATE_LIMIT, SEED_DIR, SIM_STEP_MS, CONNECTOR_TIMEOUT_MS,
- * LOG_LEVEL, RESPONSE_VALIDATION, BODY_LIMIT_BYTES, READ_CACHE (auto or off),
+ * LOG_LEVEL, RESPONSE_VALIDATION, BODY_LIMIT_BYTES, BODY_TIMEOUT_MS, READ_CACHE (auto or off),
  * AGENT_ALLOWED_HOSTS (host[:port],... or *), AGENT_MAX_RESPONSE_BYTES, AGENT_MAX_CONCURRENT, AGENT_MAX_QUEUED,
  * ADMIN_TOKEN, LOG_FORMAT (json or pretty), JOURNAL_SIZE (requests kept by /__admin/requests, 0 = none).
  */
@@ -101,6 +103,7 @@ export function loadConfig(env: Env, overrides: Partial<ServerConfig> = {}): Ser
     logLevel: env.LOG_LEVEL ?? "info",
     responseValidation: oneOf(env.RESPONSE_VALIDATION, ["off", "log", "enforce"] as const, "off", "RESPONSE_VALIDATION"),
     bodyLimitBytes: int(env.BODY_LIMIT_BYTES, 1_048_576, "BODY_LIMIT_BYTES", 1024, 100 * 1_048_576),
+    bodyTimeoutMs: int(env.BODY_TIMEOUT_MS, 10_000, "BODY_TIMEOUT_MS", 1, 600_000),
     readCache: oneOf(env.READ_CACHE, ["auto", "off"] as const, "auto", "READ_CACHE") === "auto",
     adminToken: env.ADMIN_TOKEN || randomBytes(24).toString("base64url"),
     adminTokenRequired: Boolean(env.ADMIN_TOKEN) || !isLoopbackHost(env.HOST ?? "127.0.0.1"),

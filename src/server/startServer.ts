@@ -94,7 +94,10 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     Object.assign(server, { connectionsCheckingInterval: 1_000 }); // Node checks the timeouts below only every 30 s by default; read on "listening".
     await once(server, "listening");
     // Slow or half-sent requests are cut off instead of holding a socket (RFC 9110 §15.5.9: 408).
-    server.requestTimeout = 15_000;
+    // An API request's body is timed by its API first (BODY_TIMEOUT_MS, jsonBody.ts), which answers
+    // in the API's error body; Node's requestTimeout, whose 408 has no body, stays the backstop for
+    // what no API reads (the admin API, a path no API has), and never cuts in before the API's own.
+    server.requestTimeout = Math.max(15_000, config.bodyTimeoutMs + 5_000);
     server.headersTimeout = 10_000;
     server.keepAliveTimeout = 5_000;
     simulation.start();

@@ -8,14 +8,15 @@ import { startPinger, type PingReport } from "./support/pinger.js";
 import { rawExchange, sendRaw, stalledConnection, statusOf, type RawResponse } from "./support/rawHttp.js";
 
 /**
- * Requests that try the server's limits: bodies over BODY_LIMIT_BYTES, requests that stall half
- * sent, too many query parameters or headers, and broken HTTP framing. Each is refused cleanly,
+ * Requests that try the server's limits: bodies over BODY_LIMIT_BYTES, bodies that do not arrive
+ * within BODY_TIMEOUT_MS, requests that stall half sent, too many query parameters or headers, and broken HTTP framing. Each is refused cleanly,
  * and a client in the background ("the others") is answered all along.
  */
 const BODY_LIMIT = 64 * 1024;
-/** startServer's headersTimeout and requestTimeout. */
+/** Short, so a stalled body is answered well before Node's own requestTimeout would cut it. */
+const BODY_TIMEOUT_MS = 1_000;
+/** startServer's headersTimeout (Node cuts a head that stalls; no API has seen the request yet). */
 const HEADERS_TIMEOUT_MS = 10_000;
-const REQUEST_TIMEOUT_MS = 15_000;
 /** Node checks those timeouts every connectionsCheckingInterval (startServer sets 1 s), so a cut comes a little late. */
 const CHECK_SLACK_MS = 5_000;
 
@@ -30,6 +31,13 @@ function postWithBody(api: ApiName): string {
   return operation.path;
 }
 
+/** A raw HTTP/1.1 answer's status, headers (lower-cased names) and body, as read off a socket. */
+function parseRawAnswer(raw: string): RawResponse {
+  const [head = "", body = ""] = raw.split("\r\n\r\n", 2);
+  const headers = Object.fromEntries(head.split("\r\n").slice(1).map((line) => [line.slice(0, line.indexOf(":")).toLowerCase(), line.slice(line.indexOf(":") + 1).trim()]));
+  return { status: statusOf(raw), headers, body: Buffer.from(body, "latin1").toString("utf8"), ms: 0 };
+}
+
 function expectErrorBody(api: ApiName, answer: RawResponse, status: number) {
   expect(answer.status, answer.body.slice(0, 200)).toBe(status);
   expect(answer.headers["content-type"]).toMatch(/^application\/json/);
@@ -41,7 +49,7 @@ describe("request limits of the reference server", () => {
   let others: { stop: () => Promise<PingReport> };
 
   beforeAll(async () => {
-    server = await startTestServer({ env: { BODY_LIMIT_BYTES: String(BODY_LIMIT) } });
+    server = await startTestServer({ env: { BODY_LIMIT_BYTES: String(BODY_LIMIT), BODY_TIMEOUT_MS: String(BODY_TIMEOUT_MS) } });
     // The others: a client that lists Vern's sources (auth, rate limit, database) all through the file.
     others = startPinger(() => fetch(`${server.apiUrls.vern}/sources`, { headers: { [vernKeyHeader]: vernKey }, signal: AbortSignal.timeout(5_000) }));
   });
@@ -67,11 +75,23 @@ describe("request limits of the reference server", () => {
     console.log(`[limits] ${api} POST ${postWithBody(api)}: ${body.length} bytes → 413 in ${declared.ms.toFixed(0)} ms (declared), ${chunked.ms.toFixed(0)} ms (chunked); 10 MB → 413 in ${tenMegabytes.ms.toFixed(0)} ms`);
   });
 
+  it.each(API_NAMES)("answers a %s body that is announced but never sent with 408 in the API's error body, and closes the connection", async (api) => {
+    const path = `${mount(api)}${postWithBody(api)}`;
+    const head = [`POST ${path} HTTP/1.1`, "Host: 127.0.0.1", ...headersFor(api).map(([name, value]) => `${name}: ${value}`), "Content-Length: 100", "", ""].join("\r\n");
+    const outcome = await stalledConnection(server.url, head, BODY_TIMEOUT_MS + CHECK_SLACK_MS).outcome;
+    expect(outcome.closedBy, "the server ends the connection (the rest of the body must not be read as a request)").toBe("server");
+    expect(outcome.closedAfterMs).toBeGreaterThanOrEqual(BODY_TIMEOUT_MS - 100);
+    const answer = parseRawAnswer(outcome.received);
+    expectErrorBody(api, answer, 408);
+    expect(answer.headers.connection).toBe("close");
+    console.log(`[limits] ${api} POST ${postWithBody(api)} with Content-Length: 100 and no body → 408 ${answer.body} after ${outcome.closedAfterMs.toFixed(0)} ms (BODY_TIMEOUT_MS ${BODY_TIMEOUT_MS})`);
+  });
+
   it("cuts off requests that stall half sent (headers or body) and connections that send nothing, and answers other requests at once meanwhile", async () => {
     const path = `${mount("vern")}/migrations`;
     const halfHeaders = `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n${vernKeyHeader}: ${vernKey}\r\nContent-Type: application/js`;
     const halfBody = `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n${vernKeyHeader}: ${vernKey}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"name":"stal`;
-    const giveUp = REQUEST_TIMEOUT_MS + CHECK_SLACK_MS;
+    const giveUp = HEADERS_TIMEOUT_MS + CHECK_SLACK_MS;
     const stalls = [
       ...Array.from({ length: 10 }, () => ({ kind: "headers", ...stalledConnection(server.url, halfHeaders, giveUp) })),
       ...Array.from({ length: 10 }, () => ({ kind: "body", ...stalledConnection(server.url, halfBody, giveUp) })),
@@ -93,15 +113,17 @@ describe("request limits of the reference server", () => {
     for (const outcome of outcomes) {
       expect(outcome.closedBy, `${outcome.kind} stall`).toBe("server");
       expect(statusOf(outcome.received), `${outcome.kind} stall answer: ${outcome.received.slice(0, 80)}`).toBe(408);
+      // A stalled body reached Vern's route, which answers in Vern's error body; a stalled head reached no API.
+      if (outcome.kind === "body") expectErrorBody("vern", parseRawAnswer(outcome.received), 408);
     }
     const after = (kind: string) => outcomes.filter((o) => o.kind === kind).map((o) => o.closedAfterMs);
     const span = (ms: number[]) => `${(Math.min(...ms) / 1000).toFixed(1)}–${(Math.max(...ms) / 1000).toFixed(1)} s`;
     // Node times the headers from the connection's start: one that sends nothing is cut like a half-sent head.
     for (const ms of [...after("headers"), ...after("nothing")]) expect(ms).toBeGreaterThanOrEqual(HEADERS_TIMEOUT_MS - 500);
-    for (const ms of after("body")) expect(ms).toBeGreaterThanOrEqual(REQUEST_TIMEOUT_MS - 500);
+    for (const ms of after("body")) expect(ms).toBeGreaterThanOrEqual(BODY_TIMEOUT_MS - 100);
     console.log(
       `[limits] 10 half-sent headers cut after ${span(after("headers"))} (headersTimeout ${HEADERS_TIMEOUT_MS / 1000} s), ` +
-        `10 half-sent bodies after ${span(after("body"))} (requestTimeout ${REQUEST_TIMEOUT_MS / 1000} s), all with 408; ` +
+        `10 half-sent bodies after ${span(after("body"))} (BODY_TIMEOUT_MS ${BODY_TIMEOUT_MS / 1000} s), all with 408; ` +
         `10 connections that sent nothing cut after ${span(after("nothing"))} with 408; ` +
         `meanwhile 20 creates answered in ≤ ${slowest.toFixed(0)} ms`,
     );

@@ -206,7 +206,7 @@ describe.each(DATABASE_TARGETS)("Merge tool packs survive a restart on %s", (dat
       const { production } = mergeClients(second.apiUrls.merge!);
       expect(await packConnectors(production, id)).toEqual([["hubspot", "ORGANIZATION", ["create_deal"]]]);
       const packs = (await production.GET("/tool-packs/")).data!;
-      expect(packs.results.map((p) => p.name)).toEqual(["Support Agent Tool Pack", "Engineering Assistant", "Durable"]);
+      expect(packs.results.map((p) => p.name)).toEqual(["Support Agent Tool Pack", "Engineering Assistant", "Release Notifier", "Durable"]);
     } finally {
       await second?.stop();
       await first.close();

@@ -1,4 +1,4 @@
-import express, { type Request, type Response } from "express";
+import type { Request, Response } from "express";
 import type { Logger } from "pino";
 import type { OpenApiDocument } from "../../contracts/loadSpec.js";
 import { SpecSchemaValidator, formatAjvErrors } from "../../contracts/schemaValidator.js";
@@ -13,12 +13,13 @@ import { createRequestValidators } from "./requestValidation.js";
 import { operationFinder } from "./operationFinder.js";
 import { requestLogger } from "./requestLogging.js";
 import { createForcedAnswers } from "./forcedAnswers.js";
+import { jsonBodyReader } from "./jsonBody.js";
 import type { FaultRules } from "../admin/faultRules.js";
 
 export type ApiHandlerOptions = {
   module: ApiModule;
   spec: OpenApiDocument;
-  config: Pick<ServerConfig, "responseValidation" | "bodyLimitBytes">;
+  config: Pick<ServerConfig, "responseValidation" | "bodyLimitBytes" | "bodyTimeoutMs">;
   logger: Logger;
   rateLimiter?: RateLimiter;
   /** Where keys are looked up: the dev keys and those issued through /__admin (AccountKeys.forApi). */
@@ -31,10 +32,10 @@ export type ApiHandlerOptions = {
 
 /**
  * One request handler per API, built from its contract and called by the entrance (apiEntrance.ts)
- * with `req.url` below the API's mount path: the JSON body is parsed, the operation found by the
- * contract's method and path (operationFinder.ts), and each operation runs authenticate → rate
- * limit → validate → handler, with one error exit that writes the API's own error body. No Express
- * router inside (see operationFinder.ts).
+ * with `req.url` below the API's mount path: the JSON body is read (jsonBody.ts, bounded in size
+ * and time), the operation found by the contract's method and path (operationFinder.ts), and each
+ * operation runs authenticate → rate limit → validate → handler, with one error exit that writes
+ * the API's own error body. No Express router inside (see operationFinder.ts).
  */
 export function createApiHandler(options: ApiHandlerOptions): (req: Request, res: Response) => void {
   const { module, spec } = options;
@@ -73,7 +74,7 @@ export function createApiHandler(options: ApiHandlerOptions): (req: Request, res
     };
   });
   const findOperation = operationFinder(operations);
-  const parseJson = express.json({ limit: options.config.bodyLimitBytes, strict: false, type: ["application/json", "application/*+json"] });
+  const readJsonBody = jsonBodyReader({ limitBytes: options.config.bodyLimitBytes, timeoutMs: options.config.bodyTimeoutMs });
 
   /** The one error exit: the API's own error body, and a log line for anything that is the server's fault. */
   const fail = (error: unknown, req: Request, res: Response) => {
@@ -85,7 +86,7 @@ export function createApiHandler(options: ApiHandlerOptions): (req: Request, res
   };
 
   return function serveApi(req: Request, res: Response) {
-    parseJson(req, res, (parseError?: unknown) => {
+    readJsonBody(req, res, (parseError?: unknown) => {
       if (parseError) return fail(parseError, req, res);
       try {
         const found = findOperation(req.method, req.path);
