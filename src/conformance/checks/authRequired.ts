@@ -42,18 +42,37 @@ export const authRequired: Check = {
   },
 };
 
-/** No credential; the right key in the wrong form; a well-formed key nobody was issued. */
+/**
+ * No credential; the right key in the wrong form; a well-formed key nobody was issued; and, when
+ * a key is given, near misses of it that a lenient lookup accepts: the key in another case (a
+ * case-insensitive collation) and the key with characters appended (a prefix or truncating
+ * comparison). A key is an opaque string compared exactly (RFC 9110 §11.6.2: credentials are
+ * case-sensitive, unlike the scheme).
+ */
 function credentialVariants(ctx: CheckContext): Array<[string, Record<string, string>]> {
   const key = ctx.options.primaryKey ?? `cc-${randomBytes(12).toString("hex")}`;
   const unknown = lookalike(key);
   const malformed: Record<string, string> =
     ctx.api === "merge" ? { authorization: key } : { "x-api-key": `Bearer ${key}` };
   ctx.redactor.add(unknown, "<unknown key>");
-  return [
+  const variants: Array<[string, Record<string, string>]> = [
     ["no credential", {}],
     ["a malformed credential", malformed],
     ["an unknown credential", credentialHeaders(ctx.api, unknown)],
   ];
+  if (!ctx.options.primaryKey) return variants;
+  const otherCase = swapCase(key);
+  const extended = `${key}${randomBytes(3).toString("hex")}`;
+  // Both are the key, nearly: reports show them redacted like it.
+  ctx.redactor.add(otherCase, "<the key in another case>");
+  ctx.redactor.add(extended, "<the key, extended>");
+  if (otherCase !== key) variants.push(["the key in another case", credentialHeaders(ctx.api, otherCase)]);
+  variants.push(["the key with characters appended", credentialHeaders(ctx.api, extended)]);
+  return variants;
+}
+
+function swapCase(text: string): string {
+  return [...text].map((c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase())).join("");
 }
 
 /** A key of the same shape (prefix and length) that is not the real one. */
