@@ -153,8 +153,18 @@ export const evalstudioProfile: ApiProfile = {
     const connectorId = await createConnector(ctx, projectId, "disposable", UNREACHABLE);
     const doomedProject = await createProject(ctx, "doomed", false);
     return [
-      { label: "an EvalStudio connector", read: { operationId: "getConnector", pathParams: { projectId, id: connectorId } }, remove: { operationId: "deleteConnector", pathParams: { projectId, id: connectorId } } },
-      { label: "an EvalStudio project", read: { operationId: "listConnectors", pathParams: { projectId: doomedProject } }, remove: { operationId: "deleteProject", pathParams: { projectId: doomedProject } } },
+      {
+        label: "an EvalStudio connector",
+        read: { operationId: "getConnector", pathParams: { projectId, id: connectorId } },
+        remove: { operationId: "deleteConnector", pathParams: { projectId, id: connectorId } },
+        listedIn: { list: { operationId: "listConnectors", pathParams: { projectId } }, id: connectorId },
+      },
+      {
+        label: "an EvalStudio project",
+        read: { operationId: "listConnectors", pathParams: { projectId: doomedProject } },
+        remove: { operationId: "deleteProject", pathParams: { projectId: doomedProject } },
+        listedIn: { list: { operationId: "listProjects" }, id: doomedProject },
+      },
     ];
   },
 };

@@ -57,6 +57,7 @@ export const wexaProfile: ApiProfile = {
       label: "a Wexa connector",
       read: { operationId: "getConnector", pathParams: { connector_id: connector.id } },
       remove: { operationId: "deleteConnector", pathParams: { connector_id: connector.id }, query: { projectID: connector.projectID } },
+      listedIn: { list: { operationId: "listProjectConnectors", pathParams: { projectID: connector.projectID } }, id: connector.id },
     }];
   },
 };
