@@ -96,6 +96,12 @@ export const executionLifecycle: Check = {
       const times = executions.map((e) => Date.parse(String(e?.created_at)));
       asInferred(f, () => f.that(times.every((t, i) => i === 0 || t <= times[i - 1]!), "W7 lists newest first", listed, "created_at descending", show(executions.map((e) => e?.created_at))));
     }
+    // The project now has an execution, so a page of one is full: a server that ignores limit answers more.
+    const one = await ctx.send({ sentBy: this.name, operationId: "listExecutions", pathParams: { projectID: execution.projectID }, query: { projectID: execution.projectID, page: "1", limit: "1" } });
+    if (f.status(one, 200, "W7 a page of one execution")) {
+      const page = field<unknown[]>(one, "executions");
+      f.that(Array.isArray(page) && page.length === 1 && field(one, "limit") === 1, "W7 honours limit", one, "limit 1 and exactly one execution", `limit ${show(field(one, "limit"))}, ${Array.isArray(page) ? page.length : show(page)} executions`);
+    }
 
     const monitorAfter = await readMonitor(ctx, this.name, agentflow.id);
     if (f.status(monitorAfter, 200, "W13 after the execution finished")) {
