@@ -1,0 +1,347 @@
+import { readDevKeys } from "../../../src/server/fixtures.js";
+import type { Fault, ProxiedRequest, ProxiedResponse } from "./faultyServer.js";
+import { answer, credentialOf, header, jsonOf, pathOf, readOf, rewriteAnswer, rewriteRequest, route, withCredential, withHeader, withJson, type FaultCase } from "./faultTools.js";
+
+/**
+ * Faults written after the suite, by someone thinking like a judge with a held-out catalogue:
+ * bugs real deployments have (soft deletes, lenient key comparison, a gateway's HTML page, a
+ * cached list, a status taken from a framework's default) that the per-API catalogues did not
+ * plant. Each names the check meant to catch it, like the others.
+ */
+
+const [wexaPrimary] = readDevKeys("wexa").map((k) => k.key);
+const [mergePrimary, mergeSecondary] = readDevKeys("merge").map((k) => k.key);
+const [vernPrimary] = readDevKeys("vern").map((k) => k.key);
+
+/** A server that compares keys ignoring case (a case-insensitive database collation): any casing of an issued key is that key. */
+function keysCompareIgnoringCase(api: "wexa" | "vern", issued: string): Fault {
+  return (request, forward) => {
+    const key = credentialOf(api, request);
+    return forward(key && key !== issued && key.toLowerCase() === issued.toLowerCase() ? withCredential(api, request, issued) : request);
+  };
+}
+
+/** Every value of `field` in each item of the list under `listKey` (or of a top-level array) passed through `change`. */
+function rewriteListItems(body: unknown, listKey: string | undefined, field: string, change: (value: unknown) => unknown): unknown {
+  const items = listKey ? (body as Record<string, unknown> | undefined)?.[listKey] : body;
+  if (!Array.isArray(items)) return body;
+  const changed = items.map((item) => (item && typeof item === "object" && field in item ? { ...item, [field]: change((item as Record<string, unknown>)[field]) } : item));
+  return listKey ? { ...(body as object), [listKey]: changed } : changed;
+}
+
+/** "2026-12-04T08:50:03.000Z" as a SQL timestamp without zone ("2026-12-04 08:50:03"), as a driver's default string form does. */
+const sqlTimestamp = (value: unknown) => (typeof value === "string" ? value.replace("T", " ").replace(/(\.\d+)?Z$/, "") : value);
+
+/**
+ * A soft delete whose list forgot the filter: the DELETE only marks the resource (the proxy keeps
+ * the mark), reads and a second delete of a marked one answer `gone`, lists still show it.
+ */
+function softDelete(remove: RegExp, reads: RegExp, deleted: (request: ProxiedRequest) => ProxiedResponse, gone: ProxiedResponse): () => Fault {
+  return () => {
+    const marked = new Set<string>();
+    return async (request, forward) => {
+      const path = pathOf(request);
+      if (request.method === "DELETE" && remove.test(path)) {
+        if (marked.has(path)) return gone;
+        const exists = await forward(readOf(request));
+        if (exists.status !== 200) return forward(request);
+        marked.add(path);
+        return deleted(request);
+      }
+      return request.method === "GET" && reads.test(path) && marked.has(path) ? gone : forward(request);
+    };
+  };
+}
+
+export const heldOutFaults: FaultCase[] = [
+  // --- Wexa --------------------------------------------------------------------------------------
+  {
+    name: "wexa: W1 list items date as SQL timestamps",
+    api: "wexa",
+    description: 'connectors in the W1 list carry created_at as "2026-12-04 08:50:03" (no T, no zone) where W2 gives ISO 8601',
+    expectedCheck: "response_schema_conformance",
+    needs: ["read_operations"],
+    fault: () =>
+      rewriteAnswer(route("GET", /\/connectors\/[0-9a-f]{24}$/), (got) =>
+        got.status === 200 ? withJson(got, rewriteListItems(jsonOf(got), undefined, "created_at", sqlTimestamp)) : got),
+  },
+  {
+    name: "wexa: W7 ignores limit",
+    api: "wexa",
+    description: "the execution list answers every execution of the project whatever limit asks (and echoes the limit asked)",
+    expectedCheck: "wexa_execution_lifecycle",
+    fault: () => async (request, forward) => {
+      if (!route("GET", /\/[^/]+\/execution_flows$/)(request)) return forward(request);
+      const url = new URL(request.url, "http://proxy");
+      const asked = url.searchParams.get("limit");
+      url.searchParams.set("limit", "100");
+      url.searchParams.set("page", "1");
+      const got = await forward({ ...request, url: url.pathname + url.search });
+      const body = jsonOf<Record<string, unknown>>(got);
+      return got.status === 200 && body && asked && /^\d+$/.test(asked) ? withJson(got, { ...body, limit: Number(asked) }) : got;
+    },
+  },
+  {
+    name: "wexa: 404s come from the gateway in HTML",
+    api: "wexa",
+    description: "an id that names nothing gets the ingress's HTML 404 page (text/html) instead of the JSON error body",
+    expectedCheck: "content_type_conformance",
+    needs: ["not_found"],
+    fault: () => rewriteAnswer(() => true, (got) => (got.status === 404 ? answer(404, "<html><head><title>404 Not Found</title></head><body><center><h1>404 Not Found</h1></center><hr><center>nginx</center></body></html>", "text/html") : got)),
+  },
+  {
+    name: "wexa: the key is compared ignoring case",
+    api: "wexa",
+    description: "x-api-key is looked up with a case-insensitive collation: the issued key in upper case is accepted",
+    expectedCheck: "auth_required",
+    fault: () => keysCompareIgnoringCase("wexa", wexaPrimary!),
+  },
+  {
+    name: "wexa: W3 soft-deletes and W1 still lists the connector",
+    api: "wexa",
+    description: "deleting a connector marks it deleted: W2 answers 404, but the project's W1 list still shows it",
+    expectedCheck: "use_after_free",
+    fault: softDelete(
+      /\/connector\/[^/]+$/,
+      /\/connector\/[^/]+$/,
+      (request) => answer(200, { status: "success", message: `Deleted connector ${pathOf(request).split("/").at(-1)}` }),
+      answer(404, { status: "error", message: "Connector not found" }),
+    ),
+  },
+  {
+    name: "wexa: W12 of an unknown execution is a 500",
+    api: "wexa",
+    description: "an execution id that names nothing makes the handler fail with 500 (it reads a field of the row it did not find) instead of 404",
+    expectedCheck: "not_found",
+    fault: () =>
+      rewriteAnswer(route("GET", /\/execute_flow\/[^/]+$/), (got) =>
+        got.status === 404 ? answer(500, { status: "error", message: "Cannot read properties of null (reading 'status')" }) : got),
+  },
+
+  // --- Merge -------------------------------------------------------------------------------------
+  {
+    name: "merge: M2 answers 200",
+    api: "merge",
+    description: "creating a tool pack answers 200 OK (the framework's default) where the contract says 201 Created",
+    expectedCheck: "status_code_conformance",
+    fault: () => rewriteAnswer(route("POST", /\/tool-packs\/$/), (got) => (got.status === 201 ? { ...got, status: 200 } : got)),
+  },
+  {
+    name: "merge: M3 serves a cached pack after M4",
+    api: "merge",
+    description: "reads of a tool pack go through a cache that writes do not invalidate: after a rename M3 still answers the old name",
+    expectedCheck: "merge_tool_pack_crud",
+    fault: () => {
+      const cache = new Map<string, ProxiedResponse>();
+      return async (request, forward) => {
+        if (!route("GET", /\/tool-packs\/[^/]+\/$/)(request)) return forward(request);
+        const key = `${credentialOf("merge", request)} ${request.url}`;
+        const cached = cache.get(key);
+        if (cached) return cached;
+        const got = await forward(request);
+        if (got.status === 200) cache.set(key, got);
+        return got;
+      };
+    },
+  },
+  {
+    name: "merge: another account's tool pack is 403",
+    api: "merge",
+    description: "the secondary key reading the primary account's pack gets 403 Forbidden (which admits it exists) instead of 404",
+    expectedCheck: "cross_key_isolation",
+    fault: () => async (request, forward) => {
+      const got = await forward(request);
+      if (credentialOf("merge", request) !== mergeSecondary || got.status !== 404 || !/\/tool-packs\/[^/]+\//.test(pathOf(request))) return got;
+      const asOwner = await forward(withCredential("merge", readOf(request, pathOf(request).replace(/(\/tool-packs\/[^/]+\/).*$/, "$1")), mergePrimary!));
+      return asOwner.status === 200 ? answer(403, { code: "unauthorized", detail: "You do not have permission to access this tool pack." }) : got;
+    },
+  },
+  {
+    name: "merge: names stored NFC-normalised",
+    api: "merge",
+    description: "the server normalises every string of a body to Unicode NFC before storing it (a decomposed é comes back composed)",
+    expectedCheck: "positive_data_acceptance",
+    fault: () => rewriteRequest((request) => request.method !== "GET" && jsonOf(request) !== undefined, (request) => withJson(request, mapStrings(jsonOf(request), (s) => s.normalize("NFC")))),
+  },
+  {
+    name: "merge: names trimmed",
+    api: "merge",
+    description: "the server trims the whitespace around every string of a body before storing it",
+    expectedCheck: "positive_data_acceptance",
+    fault: () => rewriteRequest((request) => request.method !== "GET" && jsonOf(request) !== undefined, (request) => withJson(request, mapStrings(jsonOf(request), (s) => s.trim()))),
+  },
+  {
+    name: "merge: description silently cut at 100 characters",
+    api: "merge",
+    description: "a description longer than 100 characters (the contract allows more) is stored cut, with no error",
+    expectedCheck: "positive_data_acceptance",
+    fault: () =>
+      rewriteRequest((request) => /\/tool-packs\/([^/]+\/)?$/.test(pathOf(request)) && request.method !== "GET" && request.method !== "DELETE", (request) => {
+        const body = jsonOf<Record<string, unknown>>(request);
+        return body && typeof body === "object" && typeof body.description === "string" ? withJson(request, { ...body, description: [...body.description].slice(0, 100).join("") }) : request;
+      }),
+  },
+  {
+    name: "merge: the key is matched by prefix",
+    api: "merge",
+    description: "a Bearer token that begins with an issued key (anything appended) is taken as that key",
+    expectedCheck: "auth_required",
+    fault: () => (request, forward) => {
+      const key = credentialOf("merge", request);
+      const issued = readDevKeys("merge").map((k) => k.key).find((k) => key !== undefined && key !== k && key.startsWith(k));
+      return forward(issued ? withCredential("merge", request, issued) : request);
+    },
+  },
+
+  // --- Vern --------------------------------------------------------------------------------------
+  {
+    name: "vern: V10 cancels a run waiting for approval",
+    api: "vern",
+    description: "cancel refuses only a canceled run: a run in awaiting_approval (terminal) is answered 200 canceled",
+    expectedCheck: "vern_run_lifecycle_credentials",
+    fault: () => async (request, forward) => {
+      if (!route("PATCH", /\/migrations\/[^/]+\/runs\/[^/]+$/)(request)) return forward(request);
+      const run = jsonOf<{ run_id?: string; status?: string }>(await forward(readOf(request)));
+      return run?.status && ["awaiting_approval", "completed", "failed"].includes(run.status) ? answer(200, { run_id: run.run_id, status: "canceled" }) : forward(request);
+    },
+  },
+  {
+    name: "vern: external_id reuse answers 201",
+    api: "vern",
+    description: "V1 with an external_id already used answers the existing migration, but with 201 Created instead of 200",
+    expectedCheck: "vern_migration_idempotency",
+    fault: () => rewriteAnswer(route("POST", /\/migrations$/), (got) => (got.status === 200 ? { ...got, status: 201 } : got)),
+  },
+  {
+    name: "vern: V6 answers 200",
+    api: "vern",
+    description: "upserting a source connection answers 200 OK where the contract says 201",
+    expectedCheck: "status_code_conformance",
+    fault: () => rewriteAnswer(route("POST", /\/source-connection$/), (got) => (got.status === 201 ? { ...got, status: 200 } : got)),
+  },
+  {
+    name: "vern: V5 hints the credential's last four characters",
+    api: "vern",
+    description: 'the connection read carries credentials_hint: "••••" and the last four characters of each credential value, which the contract says are never returned',
+    expectedCheck: "secret_non_disclosure",
+    needs: ["vern_source_connection"],
+    fault: () => {
+      const stored = new Map<string, Record<string, unknown>>();
+      return async (request, forward) => {
+        const got = await forward(request);
+        const credentials = jsonOf<{ credentials?: Record<string, unknown> }>(request)?.credentials;
+        if (route("POST", /\/source-connection$/)(request) && got.status < 300 && credentials) stored.set(pathOf(request), credentials);
+        const body = jsonOf<{ source_connection?: Record<string, unknown> }>(got);
+        const kept = stored.get(pathOf(request));
+        if (!route("GET", /\/source-connection$/)(request) || got.status !== 200 || !kept || !body?.source_connection) return got;
+        const hint = Object.fromEntries(Object.entries(kept).map(([k, v]) => [k, `****${String(v).slice(-4)}`]));
+        return withJson(got, { ...body, source_connection: { ...body.source_connection, credentials_hint: hint } });
+      };
+    },
+  },
+  {
+    name: "vern: V9 times without a zone",
+    api: "vern",
+    description: 'a run\'s created_at and updated_at come as "2026-12-04 08:50:03" (a SQL timestamp) instead of RFC 3339 date-times',
+    expectedCheck: "response_schema_conformance",
+    needs: ["vern_one_active_run"],
+    fault: () =>
+      rewriteAnswer(route("GET", /\/migrations\/[^/]+\/runs\/[^/]+$/), (got) => {
+        const body = jsonOf<Record<string, unknown>>(got);
+        return got.status === 200 && body?.created_at ? withJson(got, { ...body, created_at: sqlTimestamp(body.created_at), updated_at: sqlTimestamp(body.updated_at) }) : got;
+      }),
+  },
+  {
+    name: "vern: the key is compared ignoring case",
+    api: "vern",
+    description: "x-api-key is looked up with a case-insensitive collation: the issued key in upper case is accepted",
+    expectedCheck: "auth_required",
+    fault: () => keysCompareIgnoringCase("vern", vernPrimary!),
+  },
+  {
+    name: "vern: 401 in the gateway's HTML",
+    api: "vern",
+    description: "a request with an unknown key is refused by the API gateway with an HTML page (the key-missing 401 stays JSON)",
+    expectedCheck: "content_type_conformance",
+    needs: ["auth_required"],
+    fault: () =>
+      rewriteAnswer((request) => header(request, "x-api-key") !== undefined, (got) =>
+        got.status === 401 ? answer(401, "<!DOCTYPE html><html><body><h1>401 Unauthorized</h1><p>Invalid API key.</p></body></html>", "text/html; charset=utf-8") : got),
+  },
+
+  // --- EvalStudio --------------------------------------------------------------------------------
+  {
+    name: "evalstudio: E12 answers the whole thread",
+    api: "evalstudio",
+    description: "invoke answers every message of the thread (the messages sent, then the reply) instead of only the new ones",
+    expectedCheck: "evalstudio_agent_calls",
+    runOptions: { langgraph: true },
+    fault: () =>
+      rewriteAnswer(route("POST", /\/connectors\/[^/]+\/invoke$/), (got, request) => {
+        const body = jsonOf<{ success?: boolean; messages?: unknown[] }>(got);
+        const sent = jsonOf<{ messages?: unknown[] }>(request)?.messages;
+        return got.status === 200 && body?.success === true && Array.isArray(body.messages) && Array.isArray(sent) ? withJson(got, { ...body, messages: [...sent, ...body.messages] }) : got;
+      }),
+  },
+  {
+    name: "evalstudio: E9 does not store config",
+    api: "evalstudio",
+    description: "an update answers the config it was sent, but stores the connector's config as it was",
+    expectedCheck: "evalstudio_connector_lifecycle",
+    fault: () => async (request, forward) => {
+      if (!route("PUT", /\/projects\/[^/]+\/connectors\/[^/]+$/)(request)) return forward(request);
+      const body = jsonOf<Record<string, unknown>>(request);
+      if (!body || typeof body !== "object" || body.config === undefined) return forward(request);
+      const { config, ...rest } = body;
+      const got = await forward(withJson(request, rest));
+      const answered = jsonOf<Record<string, unknown>>(got);
+      return got.status === 200 && answered ? withJson(got, { ...answered, config }) : got;
+    },
+  },
+  {
+    name: "evalstudio: E10 soft-deletes and E6 still lists the connector",
+    api: "evalstudio",
+    description: "deleting a connector marks it deleted: E8 answers 404, but the project's E6 list still shows it",
+    expectedCheck: "use_after_free",
+    fault: softDelete(/\/projects\/[^/]+\/connectors\/(?!types$)[^/]+$/, /\/projects\/[^/]+\/connectors\/(?!types$)[^/]+$/, () => answer(204), answer(404, { error: "Connector not found" })),
+  },
+  {
+    name: "evalstudio: E2 answers 200",
+    api: "evalstudio",
+    description: "creating a project answers 200 OK where the contract says 201 Created",
+    expectedCheck: "status_code_conformance",
+    fault: () => rewriteAnswer(route("POST", /\/projects$/), (got) => (got.status === 201 ? { ...got, status: 200 } : got)),
+  },
+  {
+    name: "evalstudio: E6 list items date as epoch milliseconds",
+    api: "evalstudio",
+    description: "connectors in the E6 list carry updatedAt as a number of milliseconds where E8 gives an ISO 8601 string",
+    expectedCheck: "response_schema_conformance",
+    needs: ["read_operations"],
+    fault: () =>
+      rewriteAnswer(route("GET", /\/projects\/[^/]+\/connectors$/), (got) =>
+        got.status === 200 ? withJson(got, rewriteListItems(jsonOf(got), undefined, "updatedAt", (v) => (typeof v === "string" ? Date.parse(v) : v))) : got),
+  },
+  {
+    name: "evalstudio: E3 answers 200 with the deleted project",
+    api: "evalstudio",
+    description: "deleting a project answers 200 with the project it deleted where the contract says 204 No Content",
+    expectedCheck: "status_code_conformance",
+    needs: ["use_after_free"],
+    fault: () => async (request, forward) => {
+      if (!route("DELETE", /\/projects\/[^/]+$/)(request)) return forward(request);
+      const listed = jsonOf<Array<{ id?: string }>>(await forward(readOf(request, pathOf(request).replace(/\/[^/]+$/, ""))));
+      const project = Array.isArray(listed) ? listed.find((p) => p.id === pathOf(request).split("/").at(-1)) : undefined;
+      const got = await forward(request);
+      return got.status === 204 && project ? answer(200, project) : got;
+    },
+  },
+];
+
+/** Every string of a JSON value passed through `change` (keys kept). */
+function mapStrings(value: unknown, change: (text: string) => string): unknown {
+  if (typeof value === "string") return change(value);
+  if (Array.isArray(value)) return value.map((v) => mapStrings(v, change));
+  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapStrings(v, change)]));
+  return value;
+}
