@@ -118,6 +118,13 @@ export const heldOutFaults: FaultCase[] = [
         got.status === 404 ? answer(500, { status: "error", message: "Cannot read properties of null (reading 'status')" }) : got),
   },
 
+  {
+    name: "wexa: a method the path lacks is a 404",
+    api: "wexa",
+    description: "a method a path does not have (PUT on an execution) answers 404 Not Found, as a router that matches method and path together does, instead of 405",
+    expectedCheck: "method_not_allowed",
+    fault: () => rewriteAnswer(() => true, (got) => (got.status === 405 ? answer(404, { status: "error", message: "Not Found" }) : got)),
+  },
   // --- Merge -------------------------------------------------------------------------------------
   {
     name: "merge: M2 answers 200",
@@ -193,6 +200,13 @@ export const heldOutFaults: FaultCase[] = [
     },
   },
 
+  {
+    name: "merge: 405 without Allow",
+    api: "merge",
+    description: "a method a path does not have answers 405 with the error body but no Allow header (RFC 9110 §15.5.6 requires it)",
+    expectedCheck: "method_not_allowed",
+    fault: () => rewriteAnswer(() => true, (got) => (got.status === 405 ? { ...got, headers: withHeader(got.headers, "Allow", undefined) } : got)),
+  },
   // --- Vern --------------------------------------------------------------------------------------
   {
     name: "vern: V10 cancels a run waiting for approval",
@@ -269,6 +283,13 @@ export const heldOutFaults: FaultCase[] = [
         got.status === 401 ? answer(401, "<!DOCTYPE html><html><body><h1>401 Unauthorized</h1><p>Invalid API key.</p></body></html>", "text/html; charset=utf-8") : got),
   },
 
+  {
+    name: "vern: 405 in the framework's error shape",
+    api: "vern",
+    description: 'a method a path does not have answers 405 {"detail": "Method Not Allowed"} (the web framework\'s own body) instead of the {error} body',
+    expectedCheck: "method_not_allowed",
+    fault: () => rewriteAnswer(() => true, (got) => (got.status === 405 ? { ...withJson(got, { detail: "Method Not Allowed" }) } : got)),
+  },
   // --- EvalStudio --------------------------------------------------------------------------------
   {
     name: "evalstudio: E12 answers the whole thread",
@@ -335,6 +356,15 @@ export const heldOutFaults: FaultCase[] = [
       const got = await forward(request);
       return got.status === 204 && project ? answer(200, project) : got;
     },
+  },
+  {
+    name: "evalstudio: a method the path lacks gets Express's HTML 404",
+    api: "evalstudio",
+    description: "a method a path does not have falls through to the framework's default handler: 404 text/html \"Cannot PUT /projects\" instead of 405",
+    expectedCheck: "method_not_allowed",
+    fault: () =>
+      rewriteAnswer(() => true, (got, request) =>
+        got.status === 405 ? answer(404, `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Error</title></head><body><pre>Cannot ${request.method} ${pathOf(request)}</pre></body></html>`, "text/html; charset=utf-8") : got),
   },
 ];
 
