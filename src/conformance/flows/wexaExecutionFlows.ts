@@ -49,6 +49,8 @@ export const executionLifecycle: Check = {
     const fresh = await readExecution(ctx, this.name, execution.id);
     if (f.status(fresh, 200, "W12 read the new execution")) {
       f.that(field(fresh, "status") === "ready", "W12 shows the new execution ready", fresh, 'status "ready"', show(field(fresh, "status")));
+      const stored = (["agentflow_id", "projectID", "executed_by", "goal", "input_variables"] as const).filter((k) => show(field(fresh, k)) !== show(body[k]));
+      f.that(stored.length === 0, "W12 shows what W6 was sent", fresh, show(body), `differs in ${stored.join(", ")}: ${fresh.text.slice(0, 300)}`);
       const early = (["started_at", "finished_at", "execution_time_ms", "conclusion"] as const).filter((k) => field(fresh, k) !== null);
       asInferred(f, () => f.that(early.length === 0, "W12 has no start, end, time or conclusion before W8", fresh, "started_at, finished_at, execution_time_ms, conclusion all null", early.map((k) => `${k}: ${show(field(fresh, k))}`).join(", ")));
     }
