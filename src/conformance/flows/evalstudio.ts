@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Check } from "../check.js";
-import type { CheckContext } from "../context.js";
+import { NAME_PREFIX, type CheckContext } from "../context.js";
 import type { ApiProfile, DisposableResource, Probe } from "../profile.js";
 import { field, FlowFindings } from "./flowAssertions.js";
 
@@ -77,7 +77,7 @@ export const evalstudioProfile: ApiProfile = {
     },
     {
       name: "evalstudio_duplicate_name_conflict",
-      description: "A second connector with a taken name, or a rename to one, is a 409",
+      description: "A second connector with a taken name, or a rename to one, is a 409; the name is the project's own and exact (another project or another case is free, and a connector keeps its own)",
       source: `${SEED_004} (409 "Connector with name already exists")`,
       phase: "flow",
       skipReason: (ctx) => (ctx.options.readOnly ? "read-only run" : undefined),
@@ -95,6 +95,13 @@ export const evalstudioProfile: ApiProfile = {
           const rename = await ctx.send({ sentBy: this.name, operationId: "updateConnector", pathParams: { projectId, id: field<string>(other, "id")! }, body: { name: taken.name } });
           f.status(rename, 409, "E9 rename to a taken name");
         }
+        const kept = await ctx.send({ sentBy: this.name, operationId: "updateConnector", pathParams: { projectId, id: field<string>(first, "id")! }, body: { name: taken.name } });
+        f.status(kept, 200, "E9 with the connector's own name (not a duplicate of itself)");
+        // ConnectorNameTaken: "another connector of the project", "exact, case-sensitive match".
+        const otherCase = { ...taken, name: NAME_PREFIX + taken.name.slice(NAME_PREFIX.length).toUpperCase() };
+        f.status(await ctx.send({ sentBy: this.name, operationId: "createConnector", pathParams: { projectId }, body: otherCase }), 201, "E7 with a taken name in another case");
+        const elsewhere = await createProject(ctx, "conflicts-elsewhere");
+        f.status(await ctx.send({ sentBy: this.name, operationId: "createConnector", pathParams: { projectId: elsewhere }, body: taken }), 201, "E7 with a name taken in another project");
         return f.findings;
       },
     },
