@@ -125,6 +125,20 @@ export const heldOutFaults: FaultCase[] = [
     expectedCheck: "method_not_allowed",
     fault: () => rewriteAnswer(() => true, (got) => (got.status === 405 ? answer(404, { status: "error", message: "Not Found" }) : got)),
   },
+  {
+    name: "wexa: W6 stores no input_variables",
+    api: "wexa",
+    description: "creating an execution answers the input_variables it was sent, but stores none: W12 shows {}",
+    expectedCheck: "wexa_execution_lifecycle",
+    fault: () => async (request, forward) => {
+      if (!route("POST", /\/execute_flow$/)(request)) return forward(request);
+      const body = jsonOf<Record<string, unknown>>(request);
+      if (!body || typeof body !== "object" || body.input_variables === undefined) return forward(request);
+      const got = await forward(withJson(request, { ...body, input_variables: {} }));
+      const answered = jsonOf<Record<string, unknown>>(got);
+      return got.status === 200 && answered ? withJson(got, { ...answered, input_variables: body.input_variables }) : got;
+    },
+  },
   // --- Merge -------------------------------------------------------------------------------------
   {
     name: "merge: M2 answers 200",
@@ -290,6 +304,28 @@ export const heldOutFaults: FaultCase[] = [
     expectedCheck: "method_not_allowed",
     fault: () => rewriteAnswer(() => true, (got) => (got.status === 405 ? { ...withJson(got, { detail: "Method Not Allowed" }) } : got)),
   },
+  {
+    name: "vern: 4xx errors quote the request body",
+    api: "vern",
+    description: "a refused request's error message ends with the body it refused (a debug setting left on), credentials included",
+    expectedCheck: "secret_non_disclosure",
+    needs: ["vern_run_lifecycle_credentials"],
+    fault: () =>
+      rewriteAnswer((request) => request.body.length > 0, (got, request) => {
+        const body = jsonOf<{ error?: string }>(got);
+        return got.status >= 400 && got.status < 500 && typeof body?.error === "string" ? withJson(got, { ...body, error: `${body.error} (request: ${request.body.toString("utf8").slice(0, 500)})` }) : got;
+      }),
+  },
+  {
+    name: "vern: V2 logo URLs relative",
+    api: "vern",
+    description: 'sources carry logo_url as a path on the server ("/static/logos/salesforce.png") where the contract says an absolute URI',
+    expectedCheck: "response_schema_conformance",
+    needs: ["read_operations"],
+    fault: () =>
+      rewriteAnswer(route("GET", /\/sources$/), (got) =>
+        got.status === 200 ? withJson(got, rewriteListItems(jsonOf(got), "sources", "logo_url", (v) => (typeof v === "string" ? new URL(v).pathname : v))) : got),
+  },
   // --- EvalStudio --------------------------------------------------------------------------------
   {
     name: "evalstudio: E12 answers the whole thread",
@@ -320,9 +356,9 @@ export const heldOutFaults: FaultCase[] = [
     },
   },
   {
-    name: "evalstudio: E10 soft-deletes and E6 still lists the connector",
+    name: "evalstudio: E10 soft-deletes and E5 still lists the connector",
     api: "evalstudio",
-    description: "deleting a connector marks it deleted: E8 answers 404, but the project's E6 list still shows it",
+    description: "deleting a connector marks it deleted: E8 answers 404, but the project's E5 list still shows it",
     expectedCheck: "use_after_free",
     fault: softDelete(/\/projects\/[^/]+\/connectors\/(?!types$)[^/]+$/, /\/projects\/[^/]+\/connectors\/(?!types$)[^/]+$/, () => answer(204), answer(404, { error: "Connector not found" })),
   },
@@ -334,9 +370,9 @@ export const heldOutFaults: FaultCase[] = [
     fault: () => rewriteAnswer(route("POST", /\/projects$/), (got) => (got.status === 201 ? { ...got, status: 200 } : got)),
   },
   {
-    name: "evalstudio: E6 list items date as epoch milliseconds",
+    name: "evalstudio: E5 list items date as epoch milliseconds",
     api: "evalstudio",
-    description: "connectors in the E6 list carry updatedAt as a number of milliseconds where E8 gives an ISO 8601 string",
+    description: "connectors in the E5 list carry updatedAt as a number of milliseconds where E8 gives an ISO 8601 string",
     expectedCheck: "response_schema_conformance",
     needs: ["read_operations"],
     fault: () =>
@@ -365,6 +401,62 @@ export const heldOutFaults: FaultCase[] = [
     fault: () =>
       rewriteAnswer(() => true, (got, request) =>
         got.status === 405 ? answer(404, `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Error</title></head><body><pre>Cannot ${request.method} ${pathOf(request)}</pre></body></html>`, "text/html; charset=utf-8") : got),
+  },
+  {
+    name: "evalstudio: connector names unique across projects",
+    api: "evalstudio",
+    description: "a connector name used in another project is refused with 409 (a unique index on the name alone, not on project and name)",
+    expectedCheck: "evalstudio_duplicate_name_conflict",
+    fault: () => {
+      const projectOf = new Map<string, string>();
+      return async (request, forward) => {
+        const name = jsonOf<{ name?: string }>(request)?.name;
+        const project = pathOf(request).replace(/\/connectors.*$/, "");
+        if (!route("POST", /\/projects\/[^/]+\/connectors$/)(request) || typeof name !== "string") return forward(request);
+        const holder = projectOf.get(name);
+        if (holder !== undefined && holder !== project) return answer(409, { error: `Connector with name "${name}" already exists` });
+        const got = await forward(request);
+        if (got.status === 201) projectOf.set(name, project);
+        return got;
+      };
+    },
+  },
+  {
+    name: "evalstudio: E9 with the connector's own name is a 409",
+    api: "evalstudio",
+    description: "an update that repeats the connector's current name is refused as a duplicate (the uniqueness check does not leave out the connector itself)",
+    expectedCheck: "evalstudio_duplicate_name_conflict",
+    fault: () => async (request, forward) => {
+      const name = jsonOf<{ name?: string }>(request)?.name;
+      if (!route("PUT", /\/projects\/[^/]+\/connectors\/[^/]+$/)(request) || typeof name !== "string") return forward(request);
+      const current = jsonOf<{ name?: string }>(await forward(readOf(request)));
+      return current?.name === name ? answer(409, { error: `Connector with name "${name}" already exists` }) : forward(request);
+    },
+  },
+  {
+    name: "evalstudio: connector names compared ignoring case",
+    api: "evalstudio",
+    description: "a name that differs from a taken one only in case is refused with 409 (a case-insensitive collation) where the contract says exact, case-sensitive",
+    expectedCheck: "evalstudio_duplicate_name_conflict",
+    fault: () => async (request, forward) => {
+      const name = jsonOf<{ name?: string }>(request)?.name;
+      if (!route("POST", /\/projects\/[^/]+\/connectors$/)(request) || typeof name !== "string") return forward(request);
+      const listed = jsonOf<Array<{ name?: string }>>(await forward(readOf(request)));
+      const clash = Array.isArray(listed) && listed.some((c) => c.name !== name && c.name?.toLowerCase() === name.toLowerCase());
+      return clash ? answer(409, { error: `Connector with name "${name}" already exists` }) : forward(request);
+    },
+  },
+  {
+    name: "evalstudio: E4 timestamp in epoch seconds",
+    api: "evalstudio",
+    description: "the status's timestamp comes as a number of seconds where the contract says an ISO 8601 date-time",
+    expectedCheck: "response_schema_conformance",
+    needs: ["read_operations"],
+    fault: () =>
+      rewriteAnswer(route("GET", /\/status$/), (got) => {
+        const body = jsonOf<{ timestamp?: string }>(got);
+        return got.status === 200 && typeof body?.timestamp === "string" ? withJson(got, { ...body, timestamp: Math.floor(Date.parse(body.timestamp) / 1000) }) : got;
+      }),
   },
 ];
 
