@@ -75,6 +75,8 @@ function readProbes(ctx: CheckContext, world: WexaWorld): Record<string, Probe> 
     probes.listTriggerActions = { operationId: "listTriggerActions", pathParams: { projectID }, query: { projectID } };
     probes.listExecutions = { operationId: "listExecutions", pathParams: { projectID }, query: { projectID } };
     own("a Wexa project's connectors", probes.listProjectConnectors);
+    own("a Wexa project's trigger actions", probes.listTriggerActions);
+    own("a Wexa project's executions", probes.listExecutions);
   }
   if (world.readConnector) {
     probes.getConnector = { operationId: "getConnector", pathParams: { connector_id: world.readConnector.id } };
