@@ -129,7 +129,7 @@ export const executionLifecycle: Check = {
  */
 export const pauseResumeCancel: Check = {
   name: "wexa_pause_resume_cancel",
-  description: "W11 cancels a ready execution; W9 pauses a running one (its clock stops), W10 resumes it, W11 cancels it; a cancelled execution refuses W8–W11 with 409 and stays cancelled",
+  description: "W9 and W10 refuse a ready execution; W11 cancels it; W9 pauses a running one (its clock stops), W10 resumes it, W11 cancels it; a cancelled execution refuses W8–W11 with 409 and stays cancelled",
   source: `${CONTRACT} (W8–W11: executeAgentflow, pauseExecution, resumeExecution, cancelExecution; W12; the execution lifecycle in info.description)`,
   phase: "flow",
   skipReason: executionSkip,
@@ -148,6 +148,10 @@ export const pauseResumeCancel: Check = {
 async function cancelReady(ctx: CheckContext, f: FlowFindings, sentBy: string): Promise<void> {
   const { answer: created, execution } = await createExecution(ctx, sentBy, worldOf(ctx).agentflow!, "cancel-ready");
   if (!f.status(created, 200, "W6 create an execution to cancel") || !execution) return;
+  // Only a running execution pauses and only a paused one resumes; a ready one is neither (409), and stays ready.
+  f.status(await control(ctx, sentBy, "pauseExecution", execution), 409, "W9 on a ready execution");
+  f.status(await control(ctx, sentBy, "resumeExecution", execution), 409, "W10 on a ready execution");
+  await expectStatus(ctx, f, sentBy, execution, "ready", "W12 after a refused W9 and W10");
   const cancelled = await control(ctx, sentBy, "cancelExecution", execution);
   if (!f.status(cancelled, 200, "W11 cancel a ready execution")) return;
   f.that(field(cancelled, "status") === "cancelled", "W11 answers cancelled", cancelled, 'status "cancelled"', show(field(cancelled, "status")));
