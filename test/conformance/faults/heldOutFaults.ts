@@ -1,6 +1,6 @@
 import { readDevKeys } from "../../../src/server/fixtures.js";
 import type { Fault, ProxiedRequest, ProxiedResponse } from "./faultyServer.js";
-import { answer, credentialOf, header, jsonOf, pathOf, readOf, rewriteAnswer, rewriteRequest, route, withCredential, withHeader, withJson, type FaultCase } from "./faultTools.js";
+import { answer, answerInstead, credentialOf, header, jsonOf, pathOf, readOf, rewriteAnswer, rewriteRequest, route, withCredential, withHeader, withJson, type FaultCase } from "./faultTools.js";
 
 /**
  * Faults written after the suite, by someone thinking like a judge with a held-out catalogue:
@@ -9,7 +9,7 @@ import { answer, credentialOf, header, jsonOf, pathOf, readOf, rewriteAnswer, re
  * plant. Each names the check meant to catch it, like the others.
  */
 
-const [wexaPrimary] = readDevKeys("wexa").map((k) => k.key);
+const [wexaPrimary, wexaSecondary] = readDevKeys("wexa").map((k) => k.key);
 const [mergePrimary, mergeSecondary] = readDevKeys("merge").map((k) => k.key);
 const [vernPrimary] = readDevKeys("vern").map((k) => k.key);
 
@@ -139,6 +139,38 @@ export const heldOutFaults: FaultCase[] = [
       return got.status === 200 && answered ? withJson(got, { ...answered, input_variables: body.input_variables }) : got;
     },
   },
+  {
+    name: "wexa: W7 is not scoped by key",
+    api: "wexa",
+    description: "the execution list of a project answers any valid key (the list query filters by project only): the secondary key lists the primary account's executions",
+    expectedCheck: "cross_key_isolation",
+    fault: () => (request, forward) =>
+      forward(route("GET", /\/[^/]+\/execution_flows$/)(request) && credentialOf("wexa", request) === wexaSecondary ? withCredential("wexa", request, wexaPrimary!) : request),
+  },
+  {
+    name: "wexa: W10 resumes any unfinished execution",
+    api: "wexa",
+    description: "resume answers 200 running for an execution that is ready or running, instead of 409 (only a paused one may resume)",
+    expectedCheck: "wexa_pause_resume_cancel",
+    runOptions: { flowTimeoutMs: 4_000 },
+    fault: () => async (request, forward) => {
+      if (!route("POST", /\/execute_flow\/[^/]+\/resume$/)(request)) return forward(request);
+      const execution = jsonOf<{ execution_id?: string; status?: string }>(await forward(readOf(request, pathOf(request).replace(/\/resume$/, ""))));
+      return execution?.status === "running" || execution?.status === "ready" ? answer(200, { execution_id: execution.execution_id, status: "running" }) : forward(request);
+    },
+  },
+  {
+    name: "wexa: W4's 400 quotes the request",
+    api: "wexa",
+    description: "a refused status change answers a message that quotes the body it refused, data_loader_config.auth included",
+    expectedCheck: "secret_non_disclosure",
+    needs: ["wexa_connector_status_change", "negative_data_rejection"],
+    fault: () =>
+      rewriteAnswer(route("POST", /\/connectors\/change_status$/), (got, request) => {
+        const body = jsonOf<{ message?: string }>(got);
+        return got.status >= 400 && got.status < 500 && typeof body?.message === "string" ? withJson(got, { ...body, message: `${body.message}: ${request.body.toString("utf8").slice(0, 800)}` }) : got;
+      }),
+  },
   // --- Merge -------------------------------------------------------------------------------------
   {
     name: "merge: M2 answers 200",
@@ -220,6 +252,21 @@ export const heldOutFaults: FaultCase[] = [
     description: "a method a path does not have answers 405 with the error body but no Allow header (RFC 9110 §15.5.6 requires it)",
     expectedCheck: "method_not_allowed",
     fault: () => rewriteAnswer(() => true, (got) => (got.status === 405 ? { ...got, headers: withHeader(got.headers, "Allow", undefined) } : got)),
+  },
+  {
+    name: "merge: M9 removes nothing",
+    api: "merge",
+    description: "DELETE of a connector of a tool pack answers 204 and the connector stays in the pack",
+    expectedCheck: "merge_replace_connectors",
+    fault: () => answerInstead(route("DELETE", /\/tool-packs\/[^/]+\/connectors\/[^/]+\/$/), () => answer(204)),
+  },
+  {
+    name: "merge: M6 is not scoped by key",
+    api: "merge",
+    description: "the connectors of a tool pack are listed to any valid key (M3 is scoped, M6 forgot to be)",
+    expectedCheck: "cross_key_isolation",
+    fault: () => (request, forward) =>
+      forward(route("GET", /\/tool-packs\/[^/]+\/connectors\/$/)(request) && credentialOf("merge", request) === mergeSecondary ? withCredential("merge", request, mergePrimary!) : request),
   },
   // --- Vern --------------------------------------------------------------------------------------
   {
@@ -325,6 +372,20 @@ export const heldOutFaults: FaultCase[] = [
     fault: () =>
       rewriteAnswer(route("GET", /\/sources$/), (got) =>
         got.status === 200 ? withJson(got, rewriteListItems(jsonOf(got), "sources", "logo_url", (v) => (typeof v === "string" ? new URL(v).pathname : v))) : got),
+  },
+  {
+    name: "vern: V7 deletes nothing",
+    api: "vern",
+    description: "deleting a source connection answers {deleted: true} and the connection stays readable",
+    expectedCheck: "use_after_free",
+    fault: () => answerInstead(route("DELETE", /\/source-connection$/), () => answer(200, { deleted: true })),
+  },
+  {
+    name: "vern: an unknown key is 403",
+    api: "vern",
+    description: "a well-formed key that names no account answers 403 Forbidden (a missing key stays 401)",
+    expectedCheck: "auth_required",
+    fault: () => rewriteAnswer((request) => header(request, "x-api-key") !== undefined, (got) => (got.status === 401 ? withJson({ ...got, status: 403 }, { error: "Forbidden" }) : got)),
   },
   // --- EvalStudio --------------------------------------------------------------------------------
   {
@@ -456,6 +517,53 @@ export const heldOutFaults: FaultCase[] = [
       rewriteAnswer(route("GET", /\/status$/), (got) => {
         const body = jsonOf<{ timestamp?: string }>(got);
         return got.status === 200 && typeof body?.timestamp === "string" ? withJson(got, { ...body, timestamp: Math.floor(Date.parse(body.timestamp) / 1000) }) : got;
+      }),
+  },
+  {
+    name: "evalstudio: E5 lists header values in clear",
+    api: "evalstudio",
+    description: "the connector list shows the header values the connectors were given (E8 masks them)",
+    expectedCheck: "secret_non_disclosure",
+    needs: ["evalstudio_connector_lifecycle"],
+    fault: () => {
+      const stored = new Map<string, Record<string, string>>();
+      return async (request, forward) => {
+        const got = await forward(request);
+        const sent = jsonOf<{ headers?: Record<string, string> }>(request)?.headers;
+        const id = jsonOf<{ id?: string }>(got)?.id;
+        if (sent && id && got.status < 300 && (route("POST", /\/connectors$/)(request) || route("PUT", /\/connectors\/[^/]+$/)(request))) stored.set(id, sent);
+        const body = jsonOf<Array<{ id?: string }>>(got);
+        if (!route("GET", /\/projects\/[^/]+\/connectors$/)(request) || got.status !== 200 || !Array.isArray(body)) return got;
+        return withJson(got, body.map((c) => (c.id && stored.has(c.id) ? { ...c, headers: stored.get(c.id) } : c)));
+      };
+    },
+  },
+  {
+    name: "evalstudio: E5 of a deleted project is an empty list",
+    api: "evalstudio",
+    description: "the connector list of a project that was deleted answers 200 [] (the query filters connectors by project id and never looks the project up)",
+    expectedCheck: "use_after_free",
+    fault: () => {
+      const deleted = new Set<string>();
+      return async (request, forward) => {
+        const got = await forward(request);
+        if (route("DELETE", /\/projects\/[^/]+$/)(request) && got.status === 204) deleted.add(pathOf(request));
+        const project = pathOf(request).replace(/\/connectors$/, "");
+        return route("GET", /\/projects\/[^/]+\/connectors$/)(request) && got.status === 404 && deleted.has(project) ? answer(200, []) : got;
+      };
+    },
+  },
+  {
+    name: "evalstudio: E9 upserts an unknown connector",
+    api: "evalstudio",
+    description: "an update of a connector id that names nothing creates the connector (201) instead of answering 404",
+    expectedCheck: "not_found",
+    fault: () =>
+      rewriteAnswer(route("PUT", /\/projects\/[^/]+\/connectors\/[^/]+$/), (got, request) => {
+        if (got.status !== 404 || /project/i.test(jsonOf<{ error?: string }>(got)?.error ?? "")) return got;
+        const now = new Date().toISOString();
+        const body = jsonOf<Record<string, unknown>>(request) ?? {};
+        return answer(201, { id: pathOf(request).split("/").at(-1), name: body.name ?? "unnamed", type: "langgraph", baseUrl: "http://localhost:8123", createdAt: now, updatedAt: now });
       }),
   },
 ];
