@@ -103,6 +103,13 @@ export const executionLifecycle: Check = {
     if (f.status(one, 200, "W7 a page of one execution")) {
       const page = field<unknown[]>(one, "executions");
       f.that(Array.isArray(page) && page.length === 1 && field(one, "limit") === 1, "W7 honours limit", one, "limit 1 and exactly one execution", `limit ${show(field(one, "limit"))}, ${Array.isArray(page) ? page.length : show(page)} executions`);
+      if (Number(field(one, "total")) >= 2) {
+        const two = await ctx.send({ sentBy: this.name, operationId: "listExecutions", pathParams: { projectID: execution.projectID }, query: { projectID: execution.projectID, page: "2", limit: "1" } });
+        const idOf = (a: Answer) => show(field<Array<{ execution_id?: unknown }>>(a, "executions")?.[0]?.execution_id);
+        if (f.status(two, 200, "W7 page 2 of one execution")) {
+          f.that(field(two, "page") === 2 && idOf(two) !== idOf(one), "W7 honours page", two, `page 2, an execution other than page 1's ${idOf(one)}`, `page ${show(field(two, "page"))}, execution ${idOf(two)}`);
+        }
+      }
     }
 
     const monitorAfter = await readMonitor(ctx, this.name, agentflow.id);
