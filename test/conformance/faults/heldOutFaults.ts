@@ -171,6 +171,21 @@ export const heldOutFaults: FaultCase[] = [
         return got.status >= 400 && got.status < 500 && typeof body?.message === "string" ? withJson(got, { ...body, message: `${body.message}: ${request.body.toString("utf8").slice(0, 800)}` }) : got;
       }),
   },
+  {
+    name: "wexa: W7 ignores page",
+    api: "wexa",
+    description: "the execution list answers the first page whatever page asks (the offset is never applied), echoing the page asked",
+    expectedCheck: "wexa_execution_lifecycle",
+    fault: () => async (request, forward) => {
+      if (!route("GET", /\/[^/]+\/execution_flows$/)(request)) return forward(request);
+      const url = new URL(request.url, "http://proxy");
+      const asked = url.searchParams.get("page");
+      url.searchParams.set("page", "1");
+      const got = await forward({ ...request, url: url.pathname + url.search });
+      const body = jsonOf<Record<string, unknown>>(got);
+      return got.status === 200 && body && asked && /^\d+$/.test(asked) ? withJson(got, { ...body, page: Number(asked) }) : got;
+    },
+  },
   // --- Merge -------------------------------------------------------------------------------------
   {
     name: "merge: M2 answers 200",
@@ -267,6 +282,20 @@ export const heldOutFaults: FaultCase[] = [
     expectedCheck: "cross_key_isolation",
     fault: () => (request, forward) =>
       forward(route("GET", /\/tool-packs\/[^/]+\/connectors\/$/)(request) && credentialOf("merge", request) === mergeSecondary ? withCredential("merge", request, mergePrimary!) : request),
+  },
+  {
+    name: "merge: M10 ignores page_size",
+    api: "merge",
+    description: "the connector catalogue answers every connector on one page whatever page_size asks (M1 pages correctly)",
+    expectedCheck: "merge_tool_pack_crud",
+    fault: () =>
+      rewriteRequest(route("GET", /^(?!.*\/tool-packs\/).*\/connectors\/$/), (request) => {
+        const url = new URL(request.url, "http://proxy");
+        if (!url.searchParams.has("page_size")) return request;
+        url.searchParams.set("page_size", "100");
+        url.searchParams.delete("page");
+        return { ...request, url: url.pathname + url.search };
+      }),
   },
   // --- Vern --------------------------------------------------------------------------------------
   {
