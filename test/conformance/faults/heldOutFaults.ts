@@ -297,6 +297,13 @@ export const heldOutFaults: FaultCase[] = [
         return { ...request, url: url.pathname + url.search };
       }),
   },
+  {
+    name: "merge: the Bearer scheme is matched case-sensitively",
+    api: "merge",
+    description: 'the issued key sent as "bearer <key>" is refused with 401 (the server compares the scheme as "Bearer" exactly; RFC 9110 §11.1 makes it case-insensitive)',
+    expectedCheck: "auth_required",
+    fault: () => (request, forward) => (/^bearer /.test(header(request, "authorization") ?? "") ? Promise.resolve(answer(401, { code: "unauthorized", detail: "Invalid token header." })) : forward(request)),
+  },
   // --- Vern --------------------------------------------------------------------------------------
   {
     name: "vern: V10 cancels a run waiting for approval",
@@ -415,6 +422,28 @@ export const heldOutFaults: FaultCase[] = [
     description: "a well-formed key that names no account answers 403 Forbidden (a missing key stays 401)",
     expectedCheck: "auth_required",
     fault: () => rewriteAnswer((request) => header(request, "x-api-key") !== undefined, (got) => (got.status === 401 ? withJson({ ...got, status: 403 }, { error: "Forbidden" }) : got)),
+  },
+  {
+    name: "vern: V9 answers without a Content-Type",
+    api: "vern",
+    description: "a run is answered as JSON text with no Content-Type header (the handler writes the serialised body itself)",
+    expectedCheck: "content_type_conformance",
+    needs: ["vern_one_active_run"],
+    fault: () => rewriteAnswer(route("GET", /\/migrations\/[^/]+\/runs\/[^/]+$/), (got) => ({ ...got, headers: withHeader(got.headers, "Content-Type", undefined) })),
+  },
+  {
+    name: "vern: V1 makes a sheet of every template",
+    api: "vern",
+    description: "a new migration gets a sheet for every template of the catalogue, whatever templates it asked for",
+    expectedCheck: "vern_migration_idempotency",
+    fault: () => async (request, forward) => {
+      if (!route("POST", /\/migrations$/)(request)) return forward(request);
+      const body = jsonOf<Record<string, unknown>>(request);
+      if (!body || typeof body !== "object" || !Array.isArray(body.templates)) return forward(request);
+      const catalogue = jsonOf<{ templates?: Array<{ slug?: string }> }>(await forward(readOf(request, pathOf(request).replace(/\/migrations$/, "/templates"))));
+      const every = (catalogue?.templates ?? []).map((t) => t.slug).filter((slug): slug is string => typeof slug === "string");
+      return forward(every.length > body.templates.length ? withJson(request, { ...body, templates: every }) : request);
+    },
   },
   // --- EvalStudio --------------------------------------------------------------------------------
   {
@@ -593,6 +622,18 @@ export const heldOutFaults: FaultCase[] = [
         const now = new Date().toISOString();
         const body = jsonOf<Record<string, unknown>>(request) ?? {};
         return answer(201, { id: pathOf(request).split("/").at(-1), name: body.name ?? "unnamed", type: "langgraph", baseUrl: "http://localhost:8123", createdAt: now, updatedAt: now });
+      }),
+  },
+  {
+    name: "evalstudio: E11 of an unreachable agent is a 500",
+    api: "evalstudio",
+    description: "testing a connector whose agent server does not answer fails with 500 (the fetch error escapes) instead of 200 success: false",
+    expectedCheck: "evalstudio_agent_calls",
+    runOptions: { langgraph: true },
+    fault: () =>
+      rewriteAnswer(route("POST", /\/connectors\/[^/]+\/test$/), (got) => {
+        const body = jsonOf<{ success?: boolean }>(got);
+        return got.status === 200 && body?.success === false ? answer(500, { error: "fetch failed" }) : got;
       }),
   },
 ];
