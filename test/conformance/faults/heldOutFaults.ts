@@ -1,6 +1,9 @@
 import { readDevKeys } from "../../../src/server/fixtures.js";
-import type { Fault, ProxiedRequest, ProxiedResponse } from "./faultyServer.js";
-import { answer, answerInstead, credentialOf, header, jsonOf, pathOf, readOf, rewriteAnswer, rewriteRequest, route, withCredential, withHeader, withJson, type FaultCase } from "./faultTools.js";
+import type { ProxiedResponse } from "./faultyServer.js";
+import {
+  answer, answerInstead, credentialOf, header, jsonOf, keysCompareIgnoringCase, mapStrings, pathOf, readOf, rewriteAnswer, rewriteListItems, rewriteRequest, route, softDelete,
+  withCredential, withHeader, withJson, type FaultCase,
+} from "./faultTools.js";
 
 /**
  * Faults written after the suite, by someone thinking like a judge with a held-out catalogue:
@@ -13,45 +16,8 @@ const [wexaPrimary, wexaSecondary] = readDevKeys("wexa").map((k) => k.key);
 const [mergePrimary, mergeSecondary] = readDevKeys("merge").map((k) => k.key);
 const [vernPrimary] = readDevKeys("vern").map((k) => k.key);
 
-/** A server that compares keys ignoring case (a case-insensitive database collation): any casing of an issued key is that key. */
-function keysCompareIgnoringCase(api: "wexa" | "vern", issued: string): Fault {
-  return (request, forward) => {
-    const key = credentialOf(api, request);
-    return forward(key && key !== issued && key.toLowerCase() === issued.toLowerCase() ? withCredential(api, request, issued) : request);
-  };
-}
-
-/** Every value of `field` in each item of the list under `listKey` (or of a top-level array) passed through `change`. */
-function rewriteListItems(body: unknown, listKey: string | undefined, field: string, change: (value: unknown) => unknown): unknown {
-  const items = listKey ? (body as Record<string, unknown> | undefined)?.[listKey] : body;
-  if (!Array.isArray(items)) return body;
-  const changed = items.map((item) => (item && typeof item === "object" && field in item ? { ...item, [field]: change((item as Record<string, unknown>)[field]) } : item));
-  return listKey ? { ...(body as object), [listKey]: changed } : changed;
-}
-
 /** "2026-12-04T08:50:03.000Z" as a SQL timestamp without zone ("2026-12-04 08:50:03"), as a driver's default string form does. */
 const sqlTimestamp = (value: unknown) => (typeof value === "string" ? value.replace("T", " ").replace(/(\.\d+)?Z$/, "") : value);
-
-/**
- * A soft delete whose list forgot the filter: the DELETE only marks the resource (the proxy keeps
- * the mark), reads and a second delete of a marked one answer `gone`, lists still show it.
- */
-function softDelete(remove: RegExp, reads: RegExp, deleted: (request: ProxiedRequest) => ProxiedResponse, gone: ProxiedResponse): () => Fault {
-  return () => {
-    const marked = new Set<string>();
-    return async (request, forward) => {
-      const path = pathOf(request);
-      if (request.method === "DELETE" && remove.test(path)) {
-        if (marked.has(path)) return gone;
-        const exists = await forward(readOf(request));
-        if (exists.status !== 200) return forward(request);
-        marked.add(path);
-        return deleted(request);
-      }
-      return request.method === "GET" && reads.test(path) && marked.has(path) ? gone : forward(request);
-    };
-  };
-}
 
 export const heldOutFaults: FaultCase[] = [
   // --- Wexa --------------------------------------------------------------------------------------
@@ -102,7 +68,6 @@ export const heldOutFaults: FaultCase[] = [
     description: "deleting a connector marks it deleted: W2 answers 404, but the project's W1 list still shows it",
     expectedCheck: "use_after_free",
     fault: softDelete(
-      /\/connector\/[^/]+$/,
       /\/connector\/[^/]+$/,
       (request) => answer(200, { status: "success", message: `Deleted connector ${pathOf(request).split("/").at(-1)}` }),
       answer(404, { status: "error", message: "Connector not found" }),
@@ -479,7 +444,7 @@ export const heldOutFaults: FaultCase[] = [
     api: "evalstudio",
     description: "deleting a connector marks it deleted: E8 answers 404, but the project's E5 list still shows it",
     expectedCheck: "use_after_free",
-    fault: softDelete(/\/projects\/[^/]+\/connectors\/(?!types$)[^/]+$/, /\/projects\/[^/]+\/connectors\/(?!types$)[^/]+$/, () => answer(204), answer(404, { error: "Connector not found" })),
+    fault: softDelete(/\/projects\/[^/]+\/connectors\/(?!types$)[^/]+$/, () => answer(204), answer(404, { error: "Connector not found" })),
   },
   {
     name: "evalstudio: E2 answers 200",
@@ -637,11 +602,3 @@ export const heldOutFaults: FaultCase[] = [
       }),
   },
 ];
-
-/** Every string of a JSON value passed through `change` (keys kept). */
-function mapStrings(value: unknown, change: (text: string) => string): unknown {
-  if (typeof value === "string") return change(value);
-  if (Array.isArray(value)) return value.map((v) => mapStrings(v, change));
-  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapStrings(v, change)]));
-  return value;
-}
