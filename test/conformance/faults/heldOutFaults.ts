@@ -601,4 +601,18 @@ export const heldOutFaults: FaultCase[] = [
         return got.status === 200 && body?.success === false ? answer(500, { error: "fetch failed" }) : got;
       }),
   },
+  {
+    name: "evalstudio: E9 stores the mask as the header value",
+    api: "evalstudio",
+    description: "a header sent back as the mask (read, change one field, send back) replaces the stored secret with the asterisks, so the agent gets them",
+    expectedCheck: "evalstudio_agent_calls",
+    runOptions: { langgraph: true },
+    fault: () =>
+      rewriteRequest(route("PUT", /\/projects\/[^/]+\/connectors\/[^/]+$/), (request) => {
+        const body = jsonOf<{ headers?: Record<string, unknown> }>(request);
+        if (!body?.headers || typeof body.headers !== "object") return request;
+        // The server keeps no special case for the mask: it stores the asterisks (one more, so the reference server does too).
+        return withJson(request, { ...body, headers: Object.fromEntries(Object.entries(body.headers).map(([k, v]) => [k, v === "********" ? "*********" : v])) });
+      }),
+  },
 ];
