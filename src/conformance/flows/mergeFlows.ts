@@ -220,6 +220,7 @@ const badConnectorInputs: Check = {
       ["M8 one connector by slug and by connector_id", "updateToolPackConnectors", [valid, { connector_id: b.id }]],
       ["M8 an item with neither slug nor connector_id", "updateToolPackConnectors", [valid, { tool_names: [a.tools[0]] }]],
       ["M7 an unknown slug", "replaceToolPackConnectors", [valid, { slug: unknownSlug }]],
+      ["M7 the same slug twice", "replaceToolPackConnectors", [valid, { slug: b.slug, tool_names: [b.tools[0]] }]],
     ];
     // The 400s get basis "inferred" from the contract's BadRequest; "changes nothing" is [ours] as well.
     for (const [step, operationId, body] of cases) {
