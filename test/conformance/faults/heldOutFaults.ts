@@ -269,6 +269,19 @@ export const heldOutFaults: FaultCase[] = [
     expectedCheck: "auth_required",
     fault: () => (request, forward) => (/^bearer /.test(header(request, "authorization") ?? "") ? Promise.resolve(answer(401, { code: "unauthorized", detail: "Invalid token header." })) : forward(request)),
   },
+  {
+    name: "merge: M7 takes a connector twice, the last wins",
+    api: "merge",
+    description: "PUT connectors with the same slug twice keeps the last item (M8 refuses it with 400, M7's own code path does not)",
+    expectedCheck: "merge_bad_connector_inputs",
+    fault: () =>
+      rewriteRequest(route("PUT", /\/tool-packs\/[^/]+\/connectors\/$/), (request) => {
+        const items = jsonOf<Array<{ slug?: string }>>(request);
+        if (!Array.isArray(items)) return request;
+        const last = new Map(items.map((item, i) => [item?.slug ?? `#${i}`, item]));
+        return withJson(request, [...last.values()]);
+      }),
+  },
   // --- Vern --------------------------------------------------------------------------------------
   {
     name: "vern: V10 cancels a run waiting for approval",
