@@ -23,6 +23,8 @@ export type KeyChoice = "primary" | "secondary" | "none";
 export type SentRequest = {
   sentBy: string;
   operationId: string;
+  /** Another method than the operation's, on its path (a probe of a method the path does not have). */
+  method?: string;
   pathParams?: Record<string, string>;
   query?: Record<string, string>;
   /** A JSON body, or exactly these bytes when rawBody is set. */
@@ -227,7 +229,7 @@ export class CheckContext {
     else if (request.body !== undefined) body = JSON.stringify(this.isolateNames && !request.keepNames ? this.withFreshNames(request.body) : request.body);
     if (body !== undefined) headers["content-type"] = request.contentType ?? "application/json";
     const fetchFn = this.transport.fetchFor(request.sentBy, request.retryOn429 ?? true);
-    const response = await fetchFn(url, { method: operation.method.toUpperCase(), headers, body });
+    const response = await fetchFn(url, { method: request.method ?? operation.method.toUpperCase(), headers, body });
     const text = await response.text();
     return { status: response.status, json: parseJson(text), text, headers: response.headers, exchange: exchangeOf(response) ?? this.transport.exchanges.at(-1)! };
   }

@@ -3,11 +3,12 @@ import { loadSpec } from "../contracts/loadSpec.js";
 import type { Exchange } from "./types.js";
 
 /**
- * Checks whose requests are meant to fail (no key, unknown ids, invalid input): their 4xx say
- * nothing about the setup. Invalid input may be refused before the key is looked at (a malformed
- * body or a wrong content type), so with a bad key those answer 400 or 415, not 401.
+ * Checks whose requests are meant to fail (no key, unknown ids, invalid input, a method the path
+ * lacks): their 4xx say nothing about the setup. Invalid input may be refused before the key is
+ * looked at (a malformed body or a wrong content type), and a method before either, so with a bad
+ * key those answer 400, 405 or 415, not 401.
  */
-const MEANT_TO_FAIL = new Set(["auth_required", "not_found", "negative_data_rejection", "cleanup"]);
+const MEANT_TO_FAIL = new Set(["auth_required", "not_found", "method_not_allowed", "negative_data_rejection", "cleanup"]);
 
 /**
  * Why a run could not work with the deployment, when its answers say so: every request the run

@@ -14,8 +14,11 @@ export type Probe = { operationId: string; pathParams?: Record<string, string>; 
  */
 export type OwnedResource = { label: string; read: Probe; id?: string; writes?: Probe[]; unchanged?: boolean };
 
-/** A resource made to be deleted, then looked for again (use after free). */
-export type DisposableResource = { label: string; read: Probe; remove: Probe };
+/**
+ * A resource made to be deleted, then looked for again (use after free): read, deleted again, and
+ * in `listedIn`, a list that showed it, by its `id` (a soft delete may hide it from reads only).
+ */
+export type DisposableResource = { label: string; read: Probe; remove: Probe; listedIn?: { list: Probe; id: string } };
 
 /**
  * What the suite must know of one API beyond its contract: how to find or make the resources

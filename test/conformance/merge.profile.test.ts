@@ -133,7 +133,7 @@ describe("the Merge conformance profile against the reference server", () => {
       });
       const statusFindings = findings.filter((f) => f.expected === "status 400");
       expect(statusFindings.map((f) => f.operationId).sort()).toEqual([
-        "createToolPack", "replaceToolPackConnectors", "updateToolPack",
+        "createToolPack", "replaceToolPackConnectors", "replaceToolPackConnectors", "updateToolPack",
         ...Array(6).fill("updateToolPackConnectors"),
       ]);
       // BadRequest is `x-contract-source: inferred` in the contract: the finding says so.

@@ -10,8 +10,8 @@ import type { Finding } from "../types.js";
  */
 export const authRequired: Check = {
   name: "auth_required",
-  description: "Protected operations answer 401 to a missing, malformed or unknown credential",
-  source: "RFC 9110 §15.5.2 (401); each contract's securitySchemes; apis.md (Vern: 401 \"key missing, malformed or revoked\")",
+  description: "Protected operations answer 401 to a missing, malformed or unknown credential (the key itself is accepted with its scheme in any case)",
+  source: "RFC 9110 §15.5.2 (401), §11.1 (schemes are case-insensitive); each contract's securitySchemes; apis.md (Vern: 401 \"key missing, malformed or revoked\")",
   phase: "probe",
   skipReason: (ctx) => (ctx.operations.some((o) => o.secured) ? undefined : "the API has no authentication"),
   async run(ctx) {
@@ -38,22 +38,63 @@ export const authRequired: Check = {
         }));
       }
     }
+    findings.push(...(await schemeInLowerCase(ctx, this)));
     return findings;
   },
 };
 
-/** No credential; the right key in the wrong form; a well-formed key nobody was issued. */
+/**
+ * The scheme of an Authorization credential is case-insensitive (RFC 9110 §11.1): the key sent as
+ * "bearer <key>" is the key. Sent once, to a read that needs no parameters.
+ */
+async function schemeInLowerCase(ctx: CheckContext, check: Check): Promise<Finding[]> {
+  const headers = ctx.options.primaryKey ? credentialHeaders(ctx.api, ctx.options.primaryKey) : {};
+  const authorization = headers.authorization;
+  const scheme = authorization?.match(/^(\S+) /)?.[1];
+  const operation = ctx.operations.find((o) => o.secured && o.method === "get" && !o.parameters.some((p) => p.in === "path" || (p.in === "query" && p.required)));
+  if (!authorization || !scheme || scheme === scheme.toLowerCase() || !operation) return [];
+  const lower = `${scheme.toLowerCase()}${authorization.slice(scheme.length)}`;
+  const answer = await ctx.send({ sentBy: check.name, operationId: operation.operationId, auth: { headers: { ...headers, authorization: lower } } });
+  if (answer.status !== 401) return [];
+  return [ctx.finding({
+    check: check.name, operationId: operation.operationId, what: "scheme-in-lower-case",
+    title: `${operation.operationId} answered 401 to the key with its scheme in lower case ("${scheme.toLowerCase()} …")`,
+    expected: `the answer to "${scheme} …": an authentication scheme is case-insensitive (RFC 9110 §11.1)`, received: `401: ${answer.text.slice(0, 300)}`,
+    source: check.source, exchange: answer.exchange,
+  })];
+}
+
+/**
+ * No credential; the right key in the wrong form; a well-formed key nobody was issued; and, when
+ * a key is given, near misses of it that a lenient lookup accepts: the key in another case (a
+ * case-insensitive collation) and the key with characters appended (a prefix or truncating
+ * comparison). A key is an opaque string compared exactly (RFC 9110 §11.6.2: credentials are
+ * case-sensitive, unlike the scheme).
+ */
 function credentialVariants(ctx: CheckContext): Array<[string, Record<string, string>]> {
   const key = ctx.options.primaryKey ?? `cc-${randomBytes(12).toString("hex")}`;
   const unknown = lookalike(key);
   const malformed: Record<string, string> =
     ctx.api === "merge" ? { authorization: key } : { "x-api-key": `Bearer ${key}` };
   ctx.redactor.add(unknown, "<unknown key>");
-  return [
+  const variants: Array<[string, Record<string, string>]> = [
     ["no credential", {}],
     ["a malformed credential", malformed],
     ["an unknown credential", credentialHeaders(ctx.api, unknown)],
   ];
+  if (!ctx.options.primaryKey) return variants;
+  const otherCase = swapCase(key);
+  const extended = `${key}${randomBytes(3).toString("hex")}`;
+  // Both are the key, nearly: reports show them redacted like it.
+  ctx.redactor.add(otherCase, "<the key in another case>");
+  ctx.redactor.add(extended, "<the key, extended>");
+  if (otherCase !== key) variants.push(["the key in another case", credentialHeaders(ctx.api, otherCase)]);
+  variants.push(["the key with characters appended", credentialHeaders(ctx.api, extended)]);
+  return variants;
+}
+
+function swapCase(text: string): string {
+  return [...text].map((c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase())).join("");
 }
 
 /** A key of the same shape (prefix and length) that is not the real one. */

@@ -28,7 +28,8 @@ export const contentTypeConformance: Check = {
   },
 };
 
-function mediaTypeMatches(documented: string, received: string): boolean {
+/** Whether a received media type (lower case, no parameters) is the documented one, or within a documented range. */
+export function mediaTypeMatches(documented: string, received: string): boolean {
   const d = documented.toLowerCase();
   if (d === received || d === "*/*") return true;
   if (d.endsWith("/*")) return received.startsWith(d.slice(0, -1));

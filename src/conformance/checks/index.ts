@@ -3,6 +3,7 @@ import type { ApiProfile } from "../profile.js";
 import { authRequired } from "./authRequired.js";
 import { contentTypeConformance } from "./contentTypeConformance.js";
 import { crossKeyIsolation } from "./crossKeyIsolation.js";
+import { methodNotAllowed } from "./methodNotAllowed.js";
 import { negativeDataRejection } from "./negativeDataRejection.js";
 import { notFound } from "./notFound.js";
 import { positiveDataAcceptance } from "./positiveDataAcceptance.js";
@@ -17,7 +18,7 @@ import { useAfterFree } from "./useAfterFree.js";
 
 /** The generic probes, in the order they run (after the API's flows). */
 export function probeChecks(profile: ApiProfile): Check[] {
-  return [readOperations, authRequired, notFound, negativeDataRejection, positiveDataAcceptance, crossKeyIsolation, useAfterFree(profile.disposable)];
+  return [readOperations, authRequired, notFound, methodNotAllowed, negativeDataRejection, positiveDataAcceptance, crossKeyIsolation, useAfterFree(profile.disposable)];
 }
 
 /** Runs last of the probes, after cleanup: it leaves the key rate-limited for a while. */

@@ -3,9 +3,10 @@ import type { OperationSpec } from "../../contracts/operationTable.js";
 import type { Check } from "../check.js";
 import type { Answer, CheckContext } from "../context.js";
 import { secretFields } from "../../contracts/secretFields.js";
-import { getAt } from "../generation/jsonPaths.js";
+import { NAME_PREFIX } from "../context.js";
+import { getAt, setAt } from "../generation/jsonPaths.js";
 import { withCanaries } from "../generation/secretCanaries.js";
-import { textFieldsOf } from "../generation/textFields.js";
+import { clip, textFieldsOf, type TextField } from "../generation/textFields.js";
 import { validVariants, type ValidVariant } from "../generation/validVariants.js";
 import type { Probe } from "../profile.js";
 import type { Finding } from "../types.js";
@@ -41,8 +42,9 @@ export const positiveDataAcceptance: Check = {
       const secrets = secretFields(ctx.spec).some((f) => f.operationId === operation.operationId);
       if (fields.length === 0 && !secrets) continue;
       const variants = validVariants(probe.body, fields, freshName);
+      const generated = [...variants.fixed, ...(fields.length > 0 ? [spacedVariant(probe.body, fields, freshName)] : [])];
       // Every variant carries canaries in the secret fields (tryVariant plants them); an operation with no free text still sends its valid body once for them.
-      const fixed = variants.fixed.length > 0 ? variants.fixed : [{ what: "the prepared valid body, with a canary in every secret field", body: probe.body, fields }];
+      const fixed = generated.length > 0 ? generated : [{ what: "the prepared valid body, with a canary in every secret field", body: probe.body, fields }];
       const random = fields.length > 0 ? variants.random : fc.constant(fixed[0]!);
       let failure: Outcome | undefined;
       const property = fc.asyncProperty(random, async (variant) => {
@@ -67,6 +69,22 @@ export const positiveDataAcceptance: Check = {
     return findings;
   },
 };
+
+/**
+ * Spaces are text like any other (JSON Schema 2020-12 §6.3: a string is its code points): every
+ * free-text field with spaces inside it and at its end, so a server that trims or collapses them
+ * stores another value. A run name keeps its prefix first, for cleanup.
+ */
+function spacedVariant(valid: unknown, fields: TextField[], freshName: () => string): ValidVariant {
+  let body = valid;
+  for (const field of fields) {
+    const current = getAt(valid, field.path);
+    const text = typeof current === "string" && current.startsWith(NAME_PREFIX) ? `${freshName()} two  spaces` : " two  spaces";
+    const spaced = `${clip(text, (field.maxLength ?? Number.POSITIVE_INFINITY) - 2)}  `;
+    if (spaced.length >= field.minLength) body = setAt(body, field.path, spaced);
+  }
+  return { what: "spaces inside and at the end of every free-text field", body, fields };
+}
 
 /** POST only where the contract gives a way to delete what it makes, or where it replaces what is there (an upsert): nothing is left behind. */
 function writable(ctx: CheckContext, operation: OperationSpec): boolean {

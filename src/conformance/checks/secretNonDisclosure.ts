@@ -5,8 +5,13 @@ import type { CheckContext } from "../context.js";
 import { encodedForms, fragments, longestCommonSubstring } from "../../secrets/secretEncodings.js";
 import { parseBody } from "./exchangeHelpers.js";
 
-/** A mask may show at most four characters of a secret (CONVENTIONS.md, MaskedHeaders). */
+/** Where the contract masks a secret (`x-masked`), the mask may show at most four of its characters (CONVENTIONS.md, MaskedHeaders). */
 const MASK_REVEALS_AT_MOST = 4;
+/**
+ * Where it does not (Vern: "never returned"), no part may show: a masked value whose visible rest
+ * is a piece of the secret is a hint ("****k3x9") of it. Below three characters that could be chance.
+ */
+const HINT_AT_LEAST = 3;
 
 /**
  * After the flows planted canaries in every secret-marked field, no answer of the run (any
@@ -21,6 +26,7 @@ export const secretNonDisclosure: Check = {
   async run(ctx) {
     const findings = new Map<string, Finding>();
     const add = (f: Finding) => findings.has(f.id) || findings.set(f.id, f);
+    const masksAllowed = contractMasks(ctx.spec);
     for (const canary of ctx.canaries.planted) {
       const forms = encodedForms(canary.value).map((f) => ({ ...f, lower: f.text.toLowerCase() }));
       const pieces = fragments(canary.core.toLowerCase(), canary.fragment);
@@ -40,6 +46,9 @@ export const secretNonDisclosure: Check = {
         for (const masked of maskedStrings(exchange)) {
           const shared = longestCommonSubstring(masked, canary.core);
           if (shared > MASK_REVEALS_AT_MOST) add(leak(ctx, canary, exchange, "mask", `a masked value that shows ${shared} characters of the secret`));
+          else if (!masksAllowed && masked.length >= HINT_AT_LEAST && canary.core.includes(masked)) {
+            add(leak(ctx, canary, exchange, "mask", `a masked value that shows ${masked.length} characters of the secret, where the contract masks none`));
+          }
         }
       }
     }
@@ -60,14 +69,22 @@ function leak(ctx: CheckContext, canary: Canary, exchange: Exchange, form: strin
   });
 }
 
-/** String values of a JSON answer that look masked (contain an asterisk). */
+/** Whether the contract masks any value (a schema marked `x-masked`, as EvalStudio's MaskedHeaders) instead of never returning it. */
+function contractMasks(spec: unknown): boolean {
+  return JSON.stringify(spec).includes('"x-masked":true');
+}
+
+/** Mask characters: an asterisk, a bullet, an ellipsis. */
+const MASK = /[*\u2022\u2026]/g;
+
+/** String values of a JSON answer that look masked (contain a mask character), without those characters. */
 function maskedStrings(exchange: Exchange): string[] {
   const parsed = parseBody(exchange);
   if (!parsed.ok) return [];
   const out: string[] = [];
   const walk = (node: unknown) => {
     if (typeof node === "string") {
-      if (node.includes("*")) out.push(node.replace(/\*/g, ""));
+      if (new RegExp(MASK.source).test(node)) out.push(node.replace(MASK, ""));
     } else if (node && typeof node === "object") for (const v of Object.values(node)) walk(v);
   };
   walk(parsed.value);

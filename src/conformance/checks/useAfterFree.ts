@@ -1,11 +1,13 @@
 import { CheckSkipped, type Check } from "../check.js";
+import type { CheckContext } from "../context.js";
+import type { DisposableResource } from "../profile.js";
 import type { Finding } from "../types.js";
 
-/** A deleted resource is gone: reading or deleting it again is a 404 (RFC 9110 §9.3.5). */
+/** A deleted resource is gone: reading or deleting it again is a 404, and no list shows it (RFC 9110 §9.3.5). */
 export function useAfterFree(disposable: NonNullable<import("../profile.js").ApiProfile["disposable"]> | undefined): Check {
   return {
     name: "use_after_free",
-    description: "After a delete, the resource answers 404",
+    description: "After a delete, the resource answers 404 and is no longer listed",
     source: "RFC 9110 §9.3.5 (DELETE) and §15.5.5 (404)",
     phase: "probe",
     skipReason: (ctx) => (!disposable ? "the API has no resource the suite may delete" : ctx.options.readOnly ? "read-only run" : undefined),
@@ -33,8 +35,21 @@ export function useAfterFree(disposable: NonNullable<import("../profile.js").Api
             source: this.source, basis: ctx.basisOf(ctx.operation(probe.operationId), 404), exchange: answer.exchange,
           }));
         }
+        if (resource.listedIn) findings.push(...(await stillListed(ctx, this.name, this.source, resource.label, resource.listedIn)));
       }
       return findings;
     },
   };
+}
+
+/** A list that showed the resource before the delete shows it no longer (a list that forgot a soft delete's filter does). */
+async function stillListed(ctx: CheckContext, check: string, source: string, label: string, listedIn: NonNullable<DisposableResource["listedIn"]>): Promise<Finding[]> {
+  const answer = await ctx.send({ sentBy: check, ...listedIn.list });
+  if (answer.status !== 200 || !answer.text.includes(listedIn.id)) return [];
+  return [ctx.finding({
+    check, operationId: listedIn.list.operationId, what: `listed-${label.replace(/\s+/g, "-")}`,
+    title: `${label} is still listed by ${listedIn.list.operationId} after it was deleted`,
+    expected: `a list without ${listedIn.id}`, received: `${answer.status}: the answer contains ${listedIn.id}`,
+    source, exchange: answer.exchange,
+  })];
 }

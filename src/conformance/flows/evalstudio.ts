@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import type { Check } from "../check.js";
-import type { CheckContext } from "../context.js";
+import { NAME_PREFIX, type CheckContext } from "../context.js";
 import type { ApiProfile, DisposableResource, Probe } from "../profile.js";
-import { field, FlowFindings } from "./flowAssertions.js";
+import { asInferred, field, FlowFindings } from "./flowAssertions.js";
 
 const SEED_004 = "seed 004 (EvalStudio Connectors API); apis.md §4";
 /** An address nothing answers on (TCP port 9, discard, on loopback). */
@@ -77,7 +77,7 @@ export const evalstudioProfile: ApiProfile = {
     },
     {
       name: "evalstudio_duplicate_name_conflict",
-      description: "A second connector with a taken name, or a rename to one, is a 409",
+      description: "A second connector with a taken name, or a rename to one, is a 409; the name is the project's own and exact (another project or another case is free, and a connector keeps its own)",
       source: `${SEED_004} (409 "Connector with name already exists")`,
       phase: "flow",
       skipReason: (ctx) => (ctx.options.readOnly ? "read-only run" : undefined),
@@ -95,6 +95,13 @@ export const evalstudioProfile: ApiProfile = {
           const rename = await ctx.send({ sentBy: this.name, operationId: "updateConnector", pathParams: { projectId, id: field<string>(other, "id")! }, body: { name: taken.name } });
           f.status(rename, 409, "E9 rename to a taken name");
         }
+        const kept = await ctx.send({ sentBy: this.name, operationId: "updateConnector", pathParams: { projectId, id: field<string>(first, "id")! }, body: { name: taken.name } });
+        f.status(kept, 200, "E9 with the connector's own name (not a duplicate of itself)");
+        // ConnectorNameTaken: "another connector of the project", "exact, case-sensitive match".
+        const otherCase = { ...taken, name: NAME_PREFIX + taken.name.slice(NAME_PREFIX.length).toUpperCase() };
+        f.status(await ctx.send({ sentBy: this.name, operationId: "createConnector", pathParams: { projectId }, body: otherCase }), 201, "E7 with a taken name in another case");
+        const elsewhere = await createProject(ctx, "conflicts-elsewhere");
+        f.status(await ctx.send({ sentBy: this.name, operationId: "createConnector", pathParams: { projectId: elsewhere }, body: taken }), 201, "E7 with a name taken in another project");
         return f.findings;
       },
     },
@@ -153,8 +160,18 @@ export const evalstudioProfile: ApiProfile = {
     const connectorId = await createConnector(ctx, projectId, "disposable", UNREACHABLE);
     const doomedProject = await createProject(ctx, "doomed", false);
     return [
-      { label: "an EvalStudio connector", read: { operationId: "getConnector", pathParams: { projectId, id: connectorId } }, remove: { operationId: "deleteConnector", pathParams: { projectId, id: connectorId } } },
-      { label: "an EvalStudio project", read: { operationId: "listConnectors", pathParams: { projectId: doomedProject } }, remove: { operationId: "deleteProject", pathParams: { projectId: doomedProject } } },
+      {
+        label: "an EvalStudio connector",
+        read: { operationId: "getConnector", pathParams: { projectId, id: connectorId } },
+        remove: { operationId: "deleteConnector", pathParams: { projectId, id: connectorId } },
+        listedIn: { list: { operationId: "listConnectors", pathParams: { projectId } }, id: connectorId },
+      },
+      {
+        label: "an EvalStudio project",
+        read: { operationId: "listConnectors", pathParams: { projectId: doomedProject } },
+        remove: { operationId: "deleteProject", pathParams: { projectId: doomedProject } },
+        listedIn: { list: { operationId: "listProjects" }, id: doomedProject },
+      },
     ];
   },
 };
@@ -166,12 +183,12 @@ export const evalstudioProfile: ApiProfile = {
  * the check sees which secret reached it while no secret comes back in clear.
  */
 async function checkHeadersForwarded(ctx: CheckContext, f: FlowFindings, sentBy: string, projectId: string): Promise<void> {
-  const made: Array<{ id: string; hash: string }> = [];
+  const made: Array<{ id: string; header: string; hash: string }> = [];
   for (const label of ["headers-a", "headers-b"]) {
     const secret = ctx.plantSecret(`E7 headers.X-Cc-${label}`);
     const created = await ctx.send({ sentBy, operationId: "createConnector", pathParams: { projectId }, body: { ...connectorBody(ctx, label, ctx.options.langgraphUrl!), headers: { [`X-Cc-${label}`]: secret } } });
     if (!f.status(created, 201, `E7 create a connector with one secret header (${label})`)) return;
-    made.push({ id: field<string>(created, "id")!, hash: `x-cc-${label}=${createHash("sha256").update(secret).digest("hex").slice(0, 12)}` });
+    made.push({ id: field<string>(created, "id")!, header: `X-Cc-${label}`, hash: `x-cc-${label}=${createHash("sha256").update(secret).digest("hex").slice(0, 12)}` });
   }
   const [a, b] = made as [(typeof made)[0], (typeof made)[0]];
   for (const [own, other] of [[a, b], [b, a]] as const) {
@@ -181,6 +198,13 @@ async function checkHeadersForwarded(ctx: CheckContext, f: FlowFindings, sentBy:
     f.that(reply.includes(own.hash), "E12 sends the connector's own headers to its agent", echoed, `the agent received ${own.hash.split("=")[0]} with the value stored`, reply.slice(0, 300));
     f.that(!reply.includes(other.hash), "E12 sends no other connector's secret to the agent", echoed, `the agent did not receive ${other.hash.split("=")[0]} (another connector's secret header)`, reply.slice(0, 300));
   }
+  // E9 ([ours]): a header sent back as exactly the mask keeps its stored value, so a read-modify-write keeps the secret.
+  const resent = await ctx.send({ sentBy, operationId: "updateConnector", pathParams: { projectId, id: a.id }, body: { headers: { [a.header]: "********" } } });
+  if (!f.status(resent, 200, "E9 with the header sent back as the mask")) return;
+  const after = await ctx.send({ sentBy, operationId: "invokeConnector", pathParams: { projectId, id: a.id }, body: { messages: [{ role: "user", content: "headers" }] } });
+  if (!f.status(after, 200, "E12 after E9 sent the mask")) return;
+  const reply = String((field<Array<{ content?: unknown }>>(after, "messages") ?? []).at(-1)?.content ?? "");
+  asInferred(f, () => f.that(reply.includes(a.hash), "E9 keeps a header value sent as the mask", after, `the agent still received ${a.hash.split("=")[0]} with the value stored at E7`, reply.slice(0, 300)));
 }
 
 function connectorBody(ctx: CheckContext, label: string, baseUrl: string) {

@@ -56,7 +56,12 @@ export const mergeProfile: ApiProfile = {
     const packId = await requirePack(ctx, "disposable", []);
     const withConnectorId = await requirePack(ctx, "disposable-with-connector", [{ slug: connector.slug }]);
     return [
-      { label: "a Merge tool pack", read: { operationId: "getToolPack", pathParams: { id: packId } }, remove: { operationId: "deleteToolPack", pathParams: { id: packId } } },
+      {
+        label: "a Merge tool pack",
+        read: { operationId: "getToolPack", pathParams: { id: packId } },
+        remove: { operationId: "deleteToolPack", pathParams: { id: packId } },
+        listedIn: { list: { operationId: "listToolPacks", query: { page_size: "100" } }, id: packId },
+      },
       {
         label: "the connectors of a deleted Merge tool pack",
         read: { operationId: "listToolPackConnectors", pathParams: { tool_pack_id: withConnectorId } },

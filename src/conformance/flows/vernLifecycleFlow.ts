@@ -3,7 +3,7 @@ import type { Check } from "../check.js";
 import type { Answer, CheckContext } from "../context.js";
 import { field, FlowFindings } from "./flowAssertions.js";
 import {
-  answerRun, canaryCredentials, connectionQuery, CONTRACT, createMigration, describeRun, isBlockedFor, pollRun, readOnlySkip, readRun, startRun, stateOf,
+  answerRun, canaryCredentials, cancelRun, connectionQuery, CONTRACT, createMigration, describeRun, isBlockedFor, pollRun, readOnlySkip, readRun, startRun, stateOf,
   submitCredentials, upsertConnection,
 } from "./vernSupport.js";
 
@@ -20,7 +20,8 @@ type Step = { ctx: CheckContext; f: FlowFindings; sentBy: string; migrationId: s
 /**
  * V6, V8–V12 end to end: a generate from a connection without credentials blocks for them; they are
  * taken only at V11 (never as a message, never echoed), the run goes on to a preview (answering
- * any question with its first option), and an execute resumes the same run to a report.
+ * any question with its first option), and an execute resumes the same run to a report; a
+ * run at its preview or finished cannot be cancelled.
  */
 export const vernRunLifecycle: Check = {
   name: NAME,
@@ -44,11 +45,14 @@ export const vernRunLifecycle: Check = {
     if (!fields) return f.findings;
     if (!(await unblock(step, connectionId, fields))) return f.findings;
     if (!(await untilPreview(step))) return f.findings;
+    // A run at its preview is terminal for V10 (a 409): a server that cancels it throws the preview away.
+    f.status(await cancelRun(ctx, this.name, migrationId, step.runId), 409, "V10 on a run awaiting approval");
     await execute(step);
     const { sentBy, runId } = step;
     const keys = fields.length > 0 ? fields : undefined;
     f.status(await submitCredentials(ctx, sentBy, migrationId, runId, { credentials: canaryCredentials(ctx, "V11 credentials (finished run)", keys) }), 409, "V11 on a finished run");
     f.status(await answerRun(ctx, sentBy, migrationId, runId, "cc-conformance: too late"), 409, "V12 on a finished run");
+    f.status(await cancelRun(ctx, sentBy, migrationId, runId), 409, "V10 on a finished run");
     ctx.owned.push({ label: "a finished Vern run", read: { operationId: "getRun", pathParams: { migration_id: migrationId, run_id: runId } } });
     return f.findings;
   },

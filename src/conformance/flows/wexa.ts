@@ -57,6 +57,7 @@ export const wexaProfile: ApiProfile = {
       label: "a Wexa connector",
       read: { operationId: "getConnector", pathParams: { connector_id: connector.id } },
       remove: { operationId: "deleteConnector", pathParams: { connector_id: connector.id }, query: { projectID: connector.projectID } },
+      listedIn: { list: { operationId: "listProjectConnectors", pathParams: { projectID: connector.projectID } }, id: connector.id },
     }];
   },
 };
@@ -74,6 +75,8 @@ function readProbes(ctx: CheckContext, world: WexaWorld): Record<string, Probe> 
     probes.listTriggerActions = { operationId: "listTriggerActions", pathParams: { projectID }, query: { projectID } };
     probes.listExecutions = { operationId: "listExecutions", pathParams: { projectID }, query: { projectID } };
     own("a Wexa project's connectors", probes.listProjectConnectors);
+    own("a Wexa project's trigger actions", probes.listTriggerActions);
+    own("a Wexa project's executions", probes.listExecutions);
   }
   if (world.readConnector) {
     probes.getConnector = { operationId: "getConnector", pathParams: { connector_id: world.readConnector.id } };

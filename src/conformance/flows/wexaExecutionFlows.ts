@@ -49,6 +49,8 @@ export const executionLifecycle: Check = {
     const fresh = await readExecution(ctx, this.name, execution.id);
     if (f.status(fresh, 200, "W12 read the new execution")) {
       f.that(field(fresh, "status") === "ready", "W12 shows the new execution ready", fresh, 'status "ready"', show(field(fresh, "status")));
+      const stored = (["agentflow_id", "projectID", "executed_by", "goal", "input_variables"] as const).filter((k) => show(field(fresh, k)) !== show(body[k]));
+      f.that(stored.length === 0, "W12 shows what W6 was sent", fresh, show(body), `differs in ${stored.join(", ")}: ${fresh.text.slice(0, 300)}`);
       const early = (["started_at", "finished_at", "execution_time_ms", "conclusion"] as const).filter((k) => field(fresh, k) !== null);
       asInferred(f, () => f.that(early.length === 0, "W12 has no start, end, time or conclusion before W8", fresh, "started_at, finished_at, execution_time_ms, conclusion all null", early.map((k) => `${k}: ${show(field(fresh, k))}`).join(", ")));
     }
@@ -96,6 +98,19 @@ export const executionLifecycle: Check = {
       const times = executions.map((e) => Date.parse(String(e?.created_at)));
       asInferred(f, () => f.that(times.every((t, i) => i === 0 || t <= times[i - 1]!), "W7 lists newest first", listed, "created_at descending", show(executions.map((e) => e?.created_at))));
     }
+    // The project now has an execution, so a page of one is full: a server that ignores limit answers more.
+    const one = await ctx.send({ sentBy: this.name, operationId: "listExecutions", pathParams: { projectID: execution.projectID }, query: { projectID: execution.projectID, page: "1", limit: "1" } });
+    if (f.status(one, 200, "W7 a page of one execution")) {
+      const page = field<unknown[]>(one, "executions");
+      f.that(Array.isArray(page) && page.length === 1 && field(one, "limit") === 1, "W7 honours limit", one, "limit 1 and exactly one execution", `limit ${show(field(one, "limit"))}, ${Array.isArray(page) ? page.length : show(page)} executions`);
+      if (Number(field(one, "total")) >= 2) {
+        const two = await ctx.send({ sentBy: this.name, operationId: "listExecutions", pathParams: { projectID: execution.projectID }, query: { projectID: execution.projectID, page: "2", limit: "1" } });
+        const idOf = (a: Answer) => show(field<Array<{ execution_id?: unknown }>>(a, "executions")?.[0]?.execution_id);
+        if (f.status(two, 200, "W7 page 2 of one execution")) {
+          f.that(field(two, "page") === 2 && idOf(two) !== idOf(one), "W7 honours page", two, `page 2, an execution other than page 1's ${idOf(one)}`, `page ${show(field(two, "page"))}, execution ${idOf(two)}`);
+        }
+      }
+    }
 
     const monitorAfter = await readMonitor(ctx, this.name, agentflow.id);
     if (f.status(monitorAfter, 200, "W13 after the execution finished")) {
@@ -121,7 +136,7 @@ export const executionLifecycle: Check = {
  */
 export const pauseResumeCancel: Check = {
   name: "wexa_pause_resume_cancel",
-  description: "W11 cancels a ready execution; W9 pauses a running one (its clock stops), W10 resumes it, W11 cancels it; a cancelled execution refuses W8–W11 with 409 and stays cancelled",
+  description: "W9 and W10 refuse a ready execution; W11 cancels it; W9 pauses a running one (its clock stops), W10 resumes it, W11 cancels it; a cancelled execution refuses W8–W11 with 409 and stays cancelled",
   source: `${CONTRACT} (W8–W11: executeAgentflow, pauseExecution, resumeExecution, cancelExecution; W12; the execution lifecycle in info.description)`,
   phase: "flow",
   skipReason: executionSkip,
@@ -140,6 +155,10 @@ export const pauseResumeCancel: Check = {
 async function cancelReady(ctx: CheckContext, f: FlowFindings, sentBy: string): Promise<void> {
   const { answer: created, execution } = await createExecution(ctx, sentBy, worldOf(ctx).agentflow!, "cancel-ready");
   if (!f.status(created, 200, "W6 create an execution to cancel") || !execution) return;
+  // Only a running execution pauses and only a paused one resumes; a ready one is neither (409), and stays ready.
+  f.status(await control(ctx, sentBy, "pauseExecution", execution), 409, "W9 on a ready execution");
+  f.status(await control(ctx, sentBy, "resumeExecution", execution), 409, "W10 on a ready execution");
+  await expectStatus(ctx, f, sentBy, execution, "ready", "W12 after a refused W9 and W10");
   const cancelled = await control(ctx, sentBy, "cancelExecution", execution);
   if (!f.status(cancelled, 200, "W11 cancel a ready execution")) return;
   f.that(field(cancelled, "status") === "cancelled", "W11 answers cancelled", cancelled, 'status "cancelled"', show(field(cancelled, "status")));

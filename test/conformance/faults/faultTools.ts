@@ -184,6 +184,53 @@ export function storesWrongTypedField(matches: Matcher, field: string): Fault {
   };
 }
 
+// --- stores and lookups that are almost right (held-out faults) -----------------------------------
+
+/** A server that compares keys ignoring case (a case-insensitive database collation): any casing of an issued key is that key. */
+export function keysCompareIgnoringCase(api: ApiName, issued: string): Fault {
+  return (request, forward) => {
+    const key = credentialOf(api, request);
+    return forward(key && key !== issued && key.toLowerCase() === issued.toLowerCase() ? withCredential(api, request, issued) : request);
+  };
+}
+
+/** Every value of `field` in each item of the list under `listKey` (or of a top-level array) passed through `change`. */
+export function rewriteListItems(body: unknown, listKey: string | undefined, field: string, change: (value: unknown) => unknown): unknown {
+  const items = listKey ? (body as Record<string, unknown> | undefined)?.[listKey] : body;
+  if (!Array.isArray(items)) return body;
+  const changed = items.map((item) => (item && typeof item === "object" && field in item ? { ...item, [field]: change((item as Record<string, unknown>)[field]) } : item));
+  return listKey ? { ...(body as object), [listKey]: changed } : changed;
+}
+
+/**
+ * A soft delete whose list forgot the filter: a DELETE of a `path` only marks the resource (the
+ * proxy keeps the mark) and answers `deleted`; its reads and a second delete answer `gone`; lists still show it.
+ */
+export function softDelete(path: RegExp, deleted: (request: ProxiedRequest) => ProxiedResponse, gone: ProxiedResponse): () => Fault {
+  return () => {
+    const marked = new Set<string>();
+    return async (request, forward) => {
+      const at = pathOf(request);
+      if (request.method === "DELETE" && path.test(at)) {
+        if (marked.has(at)) return gone;
+        const exists = await forward(readOf(request));
+        if (exists.status !== 200) return forward(request);
+        marked.add(at);
+        return deleted(request);
+      }
+      return request.method === "GET" && path.test(at) && marked.has(at) ? gone : forward(request);
+    };
+  };
+}
+
+/** Every string of a JSON value passed through `change` (keys kept). */
+export function mapStrings(value: unknown, change: (text: string) => string): unknown {
+  if (typeof value === "string") return change(value);
+  if (Array.isArray(value)) return value.map((v) => mapStrings(v, change));
+  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapStrings(v, change)]));
+  return value;
+}
+
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
