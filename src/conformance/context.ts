@@ -16,7 +16,7 @@ import type { OwnedResource, Probe } from "./profile.js";
 import { Redactor } from "./redaction.js";
 import { printable } from "./reporters/printable.js";
 import { CLEANUP_SENDER, Transport, exchangeOf } from "./transport.js";
-import type { ContractBasis, Exchange, Finding, Severity } from "./types.js";
+import type { ContractBasis, Exchange, Finding, InvalidInputTally, Severity } from "./types.js";
 
 export type KeyChoice = "primary" | "secondary" | "none";
 
@@ -61,6 +61,8 @@ export class CheckContext {
   probes: Record<string, Probe> = {};
   readonly basePath: string;
   readonly notes: string[] = [];
+  /** What negative_data_rejection generated, sent and judged (the report carries it). */
+  invalidInputs?: InvalidInputTally;
   /**
    * Set by the runner while a probe check runs: every run name in a request body is made fresh, so
    * each probe is isolated (an earlier probe the server wrongly accepted cannot make this one a 409).

@@ -10,7 +10,7 @@ import { setAt, type JsonPath } from "./jsonPaths.js";
 /** A valid request one mutation is applied to. */
 export type BaseRequest = { what: string; pathParams?: Record<string, string>; query?: Record<string, string>; body?: unknown };
 
-export type BaseSources = { spec: OpenApiDocument; validator: SpecSchemaValidator; parameterValidator: SpecSchemaValidator; seed: number };
+export type BaseSources = { spec: OpenApiDocument; validator: SpecSchemaValidator; parameterValidator: SpecSchemaValidator; seed: number; examples: number };
 
 /** Names of fields that hold the id, key or slug of another resource: a value for them is never invented, only taken from the contract's examples. */
 const NAMES_A_REFERENCE = /(^|_)(id|ids|slug|slugs|key|names?)$|Id$|ID$|Ids$/i;
@@ -78,13 +78,13 @@ function bodyBases(sources: BaseSources, operation: OperationSpec, probe: BaseRe
   const pointer = requestBody.schemaPointer;
   const isValid = (body: unknown) => body !== undefined && sources.validator.validate(pointer, body).length === 0;
   const schema = schemaAt(sources.spec, pointer);
-  const examples = collectExamples(sources.spec, resolvePointer(sources.spec, `#${pointer.replace(/\/schema$/, "")}`) as MediaType | undefined).map(([, value]) => value);
+  const bodyExamples = collectExamples(sources.spec, resolvePointer(sources.spec, `#${pointer.replace(/\/schema$/, "")}`) as MediaType | undefined).map(([, value]) => value);
   const out: BaseRequest[] = [probe];
   const add = (what: string, body: unknown) => {
     if (isValid(body)) out.push({ ...probe, what, body });
   };
-  const context = { ...sources, examples };
-  const seeds: Array<[string, unknown]> = [["the probe", probe.body], ...examples.map((example, i): [string, unknown] => [`the contract's request example ${i + 1}`, example])];
+  const context = { ...sources, bodyExamples };
+  const seeds: Array<[string, unknown]> = [["the probe", probe.body], ...bodyExamples.map((example, i): [string, unknown] => [`the contract's request example ${i + 1}`, example])];
   for (const [name, seed] of seeds.filter(([, body]) => isValid(body))) {
     add(name, seed);
     add(`${name} with only its required keys, at every level`, minimal(sources.spec, schema, seed));
@@ -111,7 +111,7 @@ function minimal(spec: OpenApiDocument, schema: SchemaNode, value: unknown, dept
   );
 }
 
-type ValueContext = BaseSources & { examples: unknown[] };
+type ValueContext = BaseSources & { bodyExamples: unknown[] };
 
 /** Each optional property a valid value lacks, at every level, with a value the contract gives it. */
 function absentOptional(context: ValueContext, schema: SchemaNode, value: unknown, path: JsonPath, depth = 0): Array<{ path: JsonPath; value: unknown }> {
@@ -123,8 +123,9 @@ function absentOptional(context: ValueContext, schema: SchemaNode, value: unknow
     const property = flatten(context.spec, raw);
     if (property.readOnly) return [];
     if (key in record) return absentOptional(context, property, record[key], [...path, key], depth + 1);
-    const named = [...fromExamples(context.examples, [...path, key]), ...contractValues(property)];
-    const values = named.length > 0 ? distinctValues(named) : [valueFor(context, property, key, [...path, key], 0)].filter((v) => v !== undefined);
+    const named = [...fromExamples(context.bodyExamples, [...path, key]), ...contractValues(property)];
+    // A deeper run (--examples N) tries up to N of the values the contract names, each in its own base.
+    const values = named.length > 0 ? distinctValues(named).slice(0, context.examples) : [valueFor(context, property, key, [...path, key], 0)].filter((v) => v !== undefined);
     return values.map((value) => ({ path: [...path, key], value }));
   });
 }

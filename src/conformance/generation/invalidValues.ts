@@ -42,7 +42,11 @@ const NOT_OF_FORMAT: Record<string, string> = {
 
 /** Strings that are not of a format but come close to it: the mistakes a client makes. */
 const NEAR_FORMAT: Record<string, string[]> = {
-  uuid: ["0f8fad5bd9cb469fa16570867728950e", "0f8fad5b-d9cb-469f-a165-70867728950e0", "{0f8fad5b-d9cb-469f-a165-70867728950e}"],
+  // No dashes, a digit more, braces, a digit that is not hex, a digit short, dashes in the wrong places.
+  uuid: [
+    "0f8fad5bd9cb469fa16570867728950e", "0f8fad5b-d9cb-469f-a165-70867728950e0", "{0f8fad5b-d9cb-469f-a165-70867728950e}",
+    "0f8fad5b-d9cb-469f-a165-70867728950g", "0f8fad5b-d9cb-469f-a165-70867728950", "0f8fad5bd-9cb4-69fa-1657-0867728950e",
+  ],
   "date-time": ["2026-01-01T00:00:00", "2026-13-45T25:61:00Z", "2026-01-01 00:00:00Z", "1767225600"],
   date: ["2026-13-45", "01/01/2026", "2026-01-01T00:00:00Z"],
   uri: ["/only/a/path", "no-scheme.example.com"],
@@ -128,16 +132,18 @@ function nearMisses(schema: SchemaNode, types: Set<string>, valid: unknown): Inv
   if (numeric && typeof schema.minimum === "number") {
     for (const n of [0, -1]) if (n < schema.minimum) out.push({ kind: "below-minimum", value: n, what: `${n} (minimum ${schema.minimum})` });
   }
-  if (types.has("string") && (typeof schema.minLength === "number" || schema.pattern || schema.format || schema.enum)) {
+  const fixed = Array.isArray(schema.enum) || typeof schema.const === "string";
+  if (types.has("string") && (typeof schema.minLength === "number" || schema.pattern || schema.format || fixed)) {
     out.push({ kind: "empty", value: "", what: "an empty string where the schema wants content" });
     out.push({ kind: "empty", value: "   ", what: "only spaces where the schema wants content" });
   }
   if (types.has("object") && Array.isArray(schema.required) && schema.required.length > 0) out.push({ kind: "empty", value: {}, what: "an empty object where properties are required" });
   if (types.has("array") && typeof schema.minItems === "number" && schema.minItems > 1) out.push({ kind: "empty", value: [], what: `an empty array (minItems ${schema.minItems})` });
-  if (Array.isArray(schema.enum) && typeof valid === "string" && valid.length > 0) {
+  if (fixed && typeof valid === "string" && valid.length > 0) {
     const otherCase = valid === valid.toUpperCase() ? valid.toLowerCase() : valid.toUpperCase();
-    out.push({ kind: "enum", value: otherCase, what: "an enum value in another case" });
-    out.push({ kind: "enum", value: ` ${valid}`, what: "an enum value with a leading space" });
+    out.push({ kind: "enum", value: otherCase, what: "an allowed value in another case" });
+    out.push({ kind: "enum", value: ` ${valid}`, what: "an allowed value with a leading space" });
+    out.push({ kind: "enum", value: `${valid}_`, what: "an allowed value with a character more" });
   }
   if (typeof schema.pattern === "string" && typeof valid === "string" && valid.length > 0) out.push({ kind: "pattern", value: `${valid} `, what: `a valid value with a trailing space (pattern ${schema.pattern})` });
   for (const value of NEAR_FORMAT[schema.format as string] ?? []) out.push({ kind: "format", value, what: `a string close to a ${schema.format}, but not one` });
