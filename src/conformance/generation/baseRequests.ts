@@ -123,6 +123,8 @@ function absentOptional(context: ValueContext, schema: SchemaNode, value: unknow
     const property = flatten(context.spec, raw);
     if (property.readOnly) return [];
     if (key in record) return absentOptional(context, property, record[key], [...path, key], depth + 1);
+    // A reference is only good with what it refers to (a tool name with its connector): never moved from another example or invented.
+    if (NAMES_A_REFERENCE.test(key) && !Array.isArray(property.enum) && property.const === undefined) return [];
     const named = [...fromExamples(context.bodyExamples, [...path, key]), ...contractValues(property)];
     // A deeper run (--examples N) tries up to N of the values the contract names, each in its own base.
     const values = named.length > 0 ? distinctValues(named).slice(0, context.examples) : [valueFor(context, property, key, [...path, key], 0)].filter((v) => v !== undefined);
@@ -197,7 +199,7 @@ function valueFor(sources: BaseSources, schema: SchemaNode, name: string, path: 
     const item = valueFor(sources, flatten(sources.spec, schema.items), name, [...path, 0], depth + 1);
     return item === undefined ? undefined : Array.from({ length: minItems }, () => item);
   }
-  if (!types.includes("string") || NAMES_A_REFERENCE.test(name) || schema["x-secret"]) return undefined;
+  if (!types.includes("string") || schema["x-secret"]) return undefined;
   if (schema.format === "date-time") return "2026-01-01T00:00:00Z";
   if (schema.format === "date") return "2026-01-01";
   if (schema.format === "uri" || schema.format === "uri-reference") return "http://127.0.0.1:9/";
