@@ -199,7 +199,7 @@ function valueFor(sources: BaseSources, schema: SchemaNode, name: string, path: 
     const item = valueFor(sources, flatten(sources.spec, schema.items), name, [...path, 0], depth + 1);
     return item === undefined ? undefined : Array.from({ length: minItems }, () => item);
   }
-  if (!types.includes("string") || schema["x-secret"]) return undefined;
+  if (!types.includes("string") || NAMES_A_REFERENCE.test(name) || schema["x-secret"]) return undefined;
   if (schema.format === "date-time") return "2026-01-01T00:00:00Z";
   if (schema.format === "date") return "2026-01-01";
   if (schema.format === "uri" || schema.format === "uri-reference") return "http://127.0.0.1:9/";
