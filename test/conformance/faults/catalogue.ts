@@ -1,5 +1,6 @@
 import { evalstudioFaults } from "./evalstudioFaults.js";
 import type { FaultCase } from "./faultTools.js";
+import { generatedInputFaults } from "./generatedInputFaults.js";
 import { mergeFaults } from "./mergeFaults.js";
 import { vernFaults } from "./vernFaults.js";
 import { wexaFaults } from "./wexaFaults.js";
@@ -12,4 +13,4 @@ export type { FaultCase } from "./faultTools.js";
  * and names the check of the suite that must report it. test/conformance/mutation.test.ts runs
  * the suite against each and prints the mutation score.
  */
-export const FAULT_CATALOGUE: readonly FaultCase[] = [...evalstudioFaults, ...mergeFaults, ...wexaFaults, ...vernFaults];
+export const FAULT_CATALOGUE: readonly FaultCase[] = [...evalstudioFaults, ...mergeFaults, ...wexaFaults, ...vernFaults, ...generatedInputFaults];
