@@ -60,8 +60,10 @@ export type InvalidInputTally = {
   judged: number;
   /** Still 429 after the transport backed off: neither pass nor finding. */
   rateLimited: number;
-  /** Not sent: to stay within a documented per-operation request limit, or because they would write to data the run did not create. */
+  /** Not sent, to stay within the API's documented per-operation request limit. */
   leftOut: number;
+  /** Not sent: they would write to data the run did not create (without --destructive). */
+  refused: number;
 };
 
 export type Report = {
