@@ -26,8 +26,11 @@ const SOURCE = "OpenAPI 3.1 §4.8.12 (Parameter Object), §4.8.13 (Request Body 
  * Requests generated from the contract that each break it in one way (a required field missing,
  * a wrong type, null where not nullable, a value outside an enum, pattern, format or bound, an
  * unknown field in a closed body, no body, an empty or malformed body, a wrong Content-Type, and
- * the same for path and query parameters) get the status the contract documents for invalid
- * input, with the API's documented error body: never a 2xx, a 5xx or another 4xx. A 429 that
+ * the same for path and query parameters), each made from one of several valid requests of the
+ * operation (generation/baseRequests.ts), get the status the contract documents for invalid
+ * input, with the API's documented error body: never a 2xx, a 5xx or another 4xx. Where the API
+ * documents a per-operation request limit (the profile's requestLimit), the cases stay within
+ * it: invalid requests count too, and a case answered 429 proves nothing. A 429 that still
  * outlasts the transport's retries is noted, neither pass nor finding. One finding per cause
  * (operation, kind of change, what went wrong), with its first case shrunk to the smallest
  * request that still fails and a curl line that reproduces it.
