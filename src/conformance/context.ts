@@ -24,7 +24,8 @@ export type SentRequest = {
   sentBy: string;
   operationId: string;
   pathParams?: Record<string, string>;
-  query?: Record<string, string>;
+  /** A list repeats the key (a generated case sends a scalar parameter twice). */
+  query?: Record<string, string | readonly string[]>;
   /** A JSON body, or exactly these bytes when rawBody is set. */
   body?: unknown;
   rawBody?: string;
@@ -220,7 +221,7 @@ export class CheckContext {
     const operation = this.operation(request.operationId);
     const path = operation.path.replace(/\{([^}]+)\}/g, (_m, name: string) => encodeURIComponent(request.pathParams?.[name] ?? `missing-${name}`));
     const url = new URL(this.options.baseUrl.replace(/\/+$/, "") + path);
-    for (const [k, v] of Object.entries(request.query ?? {})) url.searchParams.set(k, v);
+    for (const [k, v] of Object.entries(request.query ?? {})) for (const value of [v].flat()) url.searchParams.append(k, value);
     const headers: Record<string, string> = { accept: "application/json" };
     const auth = request.auth ?? "primary";
     Object.assign(headers, typeof auth === "object" ? auth.headers : credentialHeaders(this.api, this.keyFor(auth)));

@@ -35,10 +35,11 @@ describe("negative cases generated from the contract", () => {
     }
   });
 
-  it("covers query parameters as a server reads them (a number that is not one, out of bounds)", () => {
+  it("covers query parameters as a server reads them (a number that is not one, out of bounds, a scalar given twice)", () => {
     const cases = negativeCasesFor(sources(1, 1), listToolPacks, { operationId: "listToolPacks", query: { page_size: "10" } });
     expect(cases.every((c) => c.location === "query")).toBe(true);
-    expect(cases.map((c) => `${c.where}:${c.kind}`)).toEqual(expect.arrayContaining(["query.page_size:wrong-type", "query.page_size:above-maximum"]));
+    expect(cases.map((c) => `${c.where}:${c.kind}`)).toEqual(expect.arrayContaining(["query.page_size:wrong-type", "query.page_size:above-maximum", "query.page_size:repeated-key"]));
+    expect(cases.find((c) => c.kind === "repeated-key" && c.where === "query.page_size")?.query).toEqual({ page_size: ["10", "10"] });
   });
 
   it("replays the same requests for the same seed, and goes deeper with --examples", () => {

@@ -7,7 +7,7 @@ import { baseRequestsFor } from "./baseRequests.js";
 import { invalidValuesFor, type InvalidKind } from "./invalidValues.js";
 import { removeAt, setAt, type JsonPath } from "./jsonPaths.js";
 
-export type CaseKind = InvalidKind | "missing-required" | "unknown-property" | "malformed-json" | "empty-body" | "missing-body" | "wrong-content-type";
+export type CaseKind = InvalidKind | "missing-required" | "repeated-key" | "unknown-property" | "malformed-json" | "empty-body" | "missing-body" | "wrong-content-type";
 export type CaseLocation = "body" | "query" | "path";
 
 /** One request that breaks the contract in exactly one way, made from a valid request by one change. */
@@ -19,7 +19,8 @@ export type NegativeCase = {
   /** What the change is, as a person would say it. */
   what: string;
   pathParams?: Record<string, string>;
-  query?: Record<string, string>;
+  /** A list repeats the key. */
+  query?: Record<string, string | readonly string[]>;
   /** The JSON body (undefined with rawBody also undefined: no body at all). */
   body?: unknown;
   rawBody?: string;
@@ -78,14 +79,21 @@ function parameterCases(sources: CaseSources, parameter: ParameterSpec, base: Ba
   const where = `${location}.${parameter.name}`;
   const schema = schemaAt(sources.spec, parameter.schemaPointer);
   const out: NegativeCase[] = [];
-  const withValue = (value: string | undefined): Pick<NegativeCase, "pathParams" | "query"> => {
-    const changed = { ...values };
+  const withValue = (value: string | readonly string[] | undefined): Pick<NegativeCase, "pathParams" | "query"> => {
+    const changed: Record<string, string | readonly string[]> = { ...values };
     if (value === undefined) delete changed[parameter.name];
     else changed[parameter.name] = value;
-    return location === "path" ? { pathParams: changed, query: base.query } : { pathParams: base.pathParams, query: changed };
+    return location === "path" ? { pathParams: changed as Record<string, string>, query: base.query } : { pathParams: base.pathParams, query: changed };
   };
   if (location === "query" && parameter.required && current !== undefined) {
     out.push({ kind: "missing-required", location, where, what: `the required query parameter ${parameter.name} missing`, ...withValue(undefined), body: base.body });
+  }
+  // A scalar sent twice (`?page=1&page=1`): a query string parser reads a list (Node's querystring, qs), which the scalar schema rejects (OpenAPI 3.1 §4.8.12.4: form style, one value unless the schema is an array).
+  if (location === "query" && current !== undefined && !typesOf(schema).includes("array")) {
+    const twice = [current, current];
+    if (sources.parameterValidator.validate(parameter.schemaPointer, twice).length > 0) {
+      out.push({ kind: "repeated-key", location, where, what: `${parameter.name} given twice (${parameter.name}=${preview(current)}&${parameter.name}=${preview(current)})`, ...withValue(twice), body: base.body });
+    }
   }
   // A path or query value travels in the request line: an oversize one meets the server's header limit (431), not the contract.
   for (const invalid of invalidValuesFor(schema, current, sources)) {
