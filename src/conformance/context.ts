@@ -16,7 +16,7 @@ import type { OwnedResource, Probe } from "./profile.js";
 import { Redactor } from "./redaction.js";
 import { printable } from "./reporters/printable.js";
 import { CLEANUP_SENDER, Transport, exchangeOf } from "./transport.js";
-import type { ContractBasis, Exchange, Finding, Severity } from "./types.js";
+import type { ContractBasis, Exchange, Finding, InvalidInputTally, Severity } from "./types.js";
 
 export type KeyChoice = "primary" | "secondary" | "none";
 
@@ -26,7 +26,8 @@ export type SentRequest = {
   /** Another method than the operation's, on its path (a probe of a method the path does not have). */
   method?: string;
   pathParams?: Record<string, string>;
-  query?: Record<string, string>;
+  /** A list repeats the key (a generated case sends a scalar parameter twice). */
+  query?: Record<string, string | readonly string[]>;
   /** A JSON body, or exactly these bytes when rawBody is set. */
   body?: unknown;
   rawBody?: string;
@@ -63,6 +64,8 @@ export class CheckContext {
   probes: Record<string, Probe> = {};
   readonly basePath: string;
   readonly notes: string[] = [];
+  /** What negative_data_rejection generated, sent and judged (the report carries it). */
+  invalidInputs?: InvalidInputTally;
   /**
    * Set by the runner while a probe check runs: every run name in a request body is made fresh, so
    * each probe is isolated (an earlier probe the server wrongly accepted cannot make this one a 409).
@@ -220,7 +223,7 @@ export class CheckContext {
     const operation = this.operation(request.operationId);
     const path = operation.path.replace(/\{([^}]+)\}/g, (_m, name: string) => encodeURIComponent(request.pathParams?.[name] ?? `missing-${name}`));
     const url = new URL(this.options.baseUrl.replace(/\/+$/, "") + path);
-    for (const [k, v] of Object.entries(request.query ?? {})) url.searchParams.set(k, v);
+    for (const [k, v] of Object.entries(request.query ?? {})) for (const value of [v].flat()) url.searchParams.append(k, value);
     const headers: Record<string, string> = { accept: "application/json" };
     const auth = request.auth ?? "primary";
     Object.assign(headers, typeof auth === "object" ? auth.headers : credentialHeaders(this.api, this.keyFor(auth)));

@@ -61,7 +61,8 @@ export const DEFAULT_OPTIONS = {
   rateLimit: false,
   destructive: false,
   langgraphAssistant: "echo",
-  maxRequests: 3000,
+  // Room for every case a default run generates (Merge's request bodies give several thousand), with a bound a runaway run still meets.
+  maxRequests: 20_000,
   requestsPerSecond: 50,
   rateLimitBurst: 200,
   timeoutMs: 30_000,

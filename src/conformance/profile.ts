@@ -3,6 +3,8 @@ import type { Check } from "./check.js";
 import type { CheckContext } from "./context.js";
 
 /** A request the generic checks can aim at an operation: real path parameters and a valid body. */
+export type RequestLimit = { requests: number; windowMs: number; source: string };
+
 export type Probe = { operationId: string; pathParams?: Record<string, string>; query?: Record<string, string>; body?: unknown };
 
 /**
@@ -33,6 +35,11 @@ export type ApiProfile = {
   prepare: (ctx: CheckContext) => Promise<Record<string, Probe>>;
   /** The API's stateful flows and documented conflicts, as checks. */
   flows: readonly Check[];
+  /**
+   * The API's documented request limit per key per operation, which invalid requests count
+   * against too (undefined: none documented). Generated cases stay within it, so none is lost to a 429.
+   */
+  requestLimit?: RequestLimit;
   /** A fresh resource to delete, for the use-after-free check (undefined: the API has none the suite may delete). */
   disposable?: (ctx: CheckContext) => Promise<DisposableResource[]>;
 };

@@ -138,6 +138,7 @@ export async function runConformance(input: RunInput): Promise<Report> {
     leftBehind: ctx.cleanup.leftBehind.map((label) => ctx.redactor.redact(label)),
     modified: ctx.cleanup.modified.map((label) => ctx.redactor.redact(label)),
     notes: [...ctx.notes, ...ctx.cleanup.problems, ...(input.signal?.aborted ? ["The run was interrupted (Ctrl-C); what it created was cleaned up."] : [])].map((note) => ctx.redactor.redact(note)),
+    ...(ctx.invalidInputs ? { invalidInputs: ctx.invalidInputs } : {}),
   };
 }
 

@@ -47,6 +47,25 @@ export type CoverageRow = { operationId: string; ref: string; method: string; pa
 
 export type SentRecord = { seq: number; sentBy: string; method: string; path: string; operationId?: string; status: number };
 
+/**
+ * What negative_data_rejection generated and sent, to compare with another tool's count (Specmatic's
+ * `-ve` requests): distinct invalid requests (method, path, query, content type and body bytes).
+ */
+export type InvalidInputTally = {
+  /** Distinct invalid requests the contract gave for the operations the run could reach. */
+  generated: number;
+  /** Sent to the server. */
+  sent: number;
+  /** Answered with something other than 429: passed or found wrong. */
+  judged: number;
+  /** Still 429 after the transport backed off: neither pass nor finding. */
+  rateLimited: number;
+  /** Not sent, to stay within the API's documented per-operation request limit. */
+  leftOut: number;
+  /** Not sent: they would write to data the run did not create (without --destructive). */
+  refused: number;
+};
+
 export type Report = {
   tool: "connector-contracts";
   api: ApiName;
@@ -72,4 +91,6 @@ export type Report = {
   modified: string[];
   /** Problems of the run itself (budget reached, connection lost): not findings against the server. */
   notes: string[];
+  /** Set when negative_data_rejection ran. */
+  invalidInputs?: InvalidInputTally;
 };

@@ -5,7 +5,7 @@ export const HTTP_METHODS = ["get", "put", "post", "delete", "patch", "options",
 
 export type ExampleProblem = { where: string; message: string };
 
-type MediaType = { schema?: unknown; example?: unknown; examples?: Record<string, { value?: unknown; $ref?: string }> };
+export type MediaType = { schema?: unknown; example?: unknown; examples?: Record<string, { value?: unknown; $ref?: string }> };
 
 /**
  * Every example of every request body, response body and parameter, validated against the schema
@@ -63,7 +63,7 @@ function* mediaSites(spec: OpenApiDocument, holder: unknown, pointer: string, la
   }
 }
 
-function collectExamples(spec: OpenApiDocument, media: MediaType | undefined): Array<[string, unknown]> {
+export function collectExamples(spec: OpenApiDocument, media: MediaType | undefined): Array<[string, unknown]> {
   const found: Array<[string, unknown]> = [];
   if (!media) return found;
   if (media.example !== undefined) found.push(["example", media.example]);

@@ -153,7 +153,8 @@ describe("connector-contracts check (the CLI, run as a child process)", () => {
   ])("takes Merge's keys from %s, runs clean, and never prints them", async (source, given) => {
     const { args, env } = given();
     const files = reportFiles(dir, `keyed-${source.split(" ")[0]}`);
-    const run = await cli(["check", "--api", "merge", "--base-url", server.apiUrls.merge!, ...args, "--junit", files.junit, "--json", files.json, "--html", files.html], env);
+    // Paced above the default 50 a second: Merge's generated invalid inputs are several thousand requests, and this test is about the keys.
+    const run = await cli(["check", "--api", "merge", "--base-url", server.apiUrls.merge!, "--rps", "2000", ...args, "--junit", files.junit, "--json", files.json, "--html", files.html], env);
 
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(run.stdout).toMatch(/^cross_key_isolation\s+✔ passed/m);

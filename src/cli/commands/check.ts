@@ -55,7 +55,7 @@ export const CHECK_OPTIONS = {
   langgraphUrl: new Option("--langgraph-url <url>", "a LangGraph server EvalStudio connectors made by the suite should call"),
   langgraphAssistant: new Option("--langgraph-assistant <name>", "the assistant (graph name or id) on that server").default(DEFAULT_OPTIONS.langgraphAssistant),
   fixture: new Option("--fixture <name=id>", "an id of the deployment's own data the API cannot create, e.g. wexa.projectID=67fd… (repeatable)").argParser(fixtureEntry),
-  maxRequests: new Option("--max-requests <n>", "stop after this many requests").argParser(positiveInteger).default(DEFAULT_OPTIONS.maxRequests),
+  maxRequests: new Option("--max-requests <n>", "stop after this many requests (the default leaves room for every invalid-input case of a default run; a deeper --examples run may need more, and says so when it stops)").argParser(positiveInteger).default(DEFAULT_OPTIONS.maxRequests),
   rps: new Option("--rps <n>", "at most this many requests a second").argParser(positiveNumber).default(DEFAULT_OPTIONS.requestsPerSecond),
   timeoutMs: new Option("--timeout-ms <ms>", "timeout of one request").argParser(positiveInteger).default(DEFAULT_OPTIONS.timeoutMs),
   only: new Option("--only <checks>", "run only these checks (comma-separated names)").argParser(commaList),

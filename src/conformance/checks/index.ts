@@ -18,7 +18,7 @@ import { useAfterFree } from "./useAfterFree.js";
 
 /** The generic probes, in the order they run (after the API's flows). */
 export function probeChecks(profile: ApiProfile): Check[] {
-  return [readOperations, authRequired, notFound, methodNotAllowed, negativeDataRejection, positiveDataAcceptance, crossKeyIsolation, useAfterFree(profile.disposable)];
+  return [readOperations, authRequired, notFound, methodNotAllowed, negativeDataRejection(profile.requestLimit), positiveDataAcceptance, crossKeyIsolation, useAfterFree(profile.disposable)];
 }
 
 /** Runs last of the probes, after cleanup: it leaves the key rate-limited for a while. */

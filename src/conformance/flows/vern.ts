@@ -13,6 +13,7 @@ import { cancelRun, canaryCredentials, catalogOf, connectionQuery, createMigrati
  */
 export const vernProfile: ApiProfile = {
   api: "vern",
+  requestLimit: { requests: 100, windowMs: 60_000, source: "openapi/vern.yaml info: roughly 100 requests a minute per API key per endpoint" },
 
   async prepare(ctx) {
     if (ctx.options.readOnly) return readOnlyProbes(ctx);

@@ -14,7 +14,8 @@ export type InvalidKind =
   | "below-minimum"
   | "above-maximum"
   | "too-few-items"
-  | "too-many-items";
+  | "too-many-items"
+  | "empty";
 
 export type InvalidValue = { kind: InvalidKind; value: unknown; /** How a person would say it, e.g. `a number where a string is required`. */ what: string };
 
@@ -37,6 +38,14 @@ const NOT_OF_FORMAT: Record<string, string> = {
   "uri-reference": "http://[not a uri",
   email: "not-an-email",
   hostname: "not a hostname!",
+};
+
+/** Strings that are not of a format but come close to it: the mistakes a client makes. */
+const NEAR_FORMAT: Record<string, string[]> = {
+  "date-time": ["2026-01-01T00:00:00", "2026-13-45T25:61:00Z", "2026-01-01 00:00:00Z", "1767225600"],
+  date: ["2026-13-45", "01/01/2026", "2026-01-01T00:00:00Z"],
+  uri: ["/only/a/path", "no-scheme.example.com"],
+  email: ["@example.com", "cc@"],
 };
 
 /** Strings that miss most patterns: empty, space, punctuation, non-ASCII, control characters. */
@@ -98,6 +107,50 @@ export function invalidValuesFor(schema: SchemaNode, valid: unknown, options: { 
   if (typeof schema.maxItems === "number" && Array.isArray(valid) && valid.length > 0) {
     const items = Array.from({ length: schema.maxItems + 1 }, (_, i) => valid[i % valid.length]);
     out.push({ kind: "too-many-items", value: items, what: `${items.length} items (maxItems ${schema.maxItems})` });
+  }
+  out.push(...nearMisses(schema, types, valid));
+  return out;
+}
+
+/**
+ * Values one step from valid, each breaking one rule the way a client gets it wrong: a number or
+ * a boolean written as a string, a fraction or a negative where an integer is bounded, an empty
+ * string, object or array where the schema wants content, an enum value in another case or with
+ * a space, a value close to its format. The caller keeps only those the contract rejects.
+ */
+function nearMisses(schema: SchemaNode, types: Set<string>, valid: unknown): InvalidValue[] {
+  const out: InvalidValue[] = [];
+  const numeric = types.has("integer") || types.has("number");
+  if (numeric && !types.has("string")) out.push({ kind: "wrong-type", value: String(typeof valid === "number" ? valid : 1), what: "a number written as a string" });
+  if (types.has("boolean") && !types.has("string")) out.push({ kind: "wrong-type", value: String(valid === false ? false : true), what: "a boolean written as a string" });
+  if (types.has("integer") && !types.has("number")) out.push({ kind: "wrong-type", value: (typeof valid === "number" ? valid : 1) + 0.5, what: "a fraction where an integer is required" });
+  if (numeric && typeof schema.minimum === "number") {
+    for (const n of [0, -1]) if (n < schema.minimum) out.push({ kind: "below-minimum", value: n, what: `${n} (minimum ${schema.minimum})` });
+  }
+  const fixed = Array.isArray(schema.enum) || typeof schema.const === "string";
+  if (types.has("string") && (typeof schema.minLength === "number" || schema.pattern || schema.format || fixed)) {
+    out.push({ kind: "empty", value: "", what: "an empty string where the schema wants content" });
+    out.push({ kind: "empty", value: "   ", what: "only spaces where the schema wants content" });
+  }
+  if (types.has("object") && Array.isArray(schema.required) && schema.required.length > 0) out.push({ kind: "empty", value: {}, what: "an empty object where properties are required" });
+  if (types.has("array") && typeof schema.minItems === "number" && schema.minItems > 1) out.push({ kind: "empty", value: [], what: `an empty array (minItems ${schema.minItems})` });
+  if (fixed && typeof valid === "string" && valid.length > 0) {
+    const otherCase = valid === valid.toUpperCase() ? valid.toLowerCase() : valid.toUpperCase();
+    out.push({ kind: "enum", value: otherCase, what: "an allowed value in another case" });
+    out.push({ kind: "enum", value: ` ${valid}`, what: "an allowed value with a leading space" });
+    out.push({ kind: "enum", value: `${valid}_`, what: "an allowed value with a character more" });
+  }
+  if (typeof schema.pattern === "string" && typeof valid === "string" && valid.length > 0) out.push({ kind: "pattern", value: `${valid} `, what: `a valid value with a trailing space (pattern ${schema.pattern})` });
+  for (const value of NEAR_FORMAT[schema.format as string] ?? []) out.push({ kind: "format", value, what: `a string close to a ${schema.format}, but not one` });
+  if (schema.format === "uuid") {
+    // The valid id itself, misspelt: a server that reads it leniently finds the resource and answers 2xx.
+    const id = typeof valid === "string" && /^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/i.test(valid) ? valid : "0f8fad5b-d9cb-469f-a165-70867728950e";
+    const hex = id.replace(/-/g, "");
+    const misspelt: Array<[string, string]> = [
+      [hex, "without its dashes"], [`{${id}}`, "in braces"], [`${id}0`, "with a digit more"], [id.slice(0, -1), "a digit short"],
+      [`${id.slice(0, -1)}g`, "with a digit that is not hex"], [[hex.slice(0, 9), hex.slice(9, 13), hex.slice(13, 17), hex.slice(17, 21), hex.slice(21)].join("-"), "with its dashes moved"],
+    ];
+    for (const [value, how] of misspelt) out.push({ kind: "format", value, what: `a uuid ${how}` });
   }
   return out;
 }

@@ -50,6 +50,15 @@ function renderLines(report: Report, options: TerminalOptions): string {
       `${plural(summary.findings, "finding")} (${plural(summary.errors, "error")}, ${plural(summary.warnings, "warning")}) · ` +
       `coverage ${summary.observedResponses}/${summary.documentedResponses} documented responses observed`,
   );
+  const invalid = report.invalidInputs;
+  if (invalid) {
+    const unjudged = [
+      invalid.rateLimited > 0 ? `${invalid.rateLimited} answered 429` : "",
+      invalid.leftOut > 0 ? `${invalid.leftOut} left out for the documented rate limit` : "",
+      invalid.refused > 0 ? `${invalid.refused} not sent: they write to data the run did not create` : "",
+    ].filter(Boolean);
+    lines.push(`invalid inputs: ${invalid.judged} distinct requests judged of ${invalid.generated} generated${unjudged.length > 0 ? ` (${unjudged.join(", ")})` : ""} · seed ${String(report.options.seed)}, --examples ${String(report.options.examples)}`);
+  }
 
   const causes = causesOf(report);
   if (causes.length > 0) {

@@ -1,6 +1,7 @@
 import { evalstudioFaults } from "./evalstudioFaults.js";
 import type { FaultCase } from "./faultTools.js";
 import { heldOutFaults } from "./heldOutFaults.js";
+import { generatedInputFaults } from "./generatedInputFaults.js";
 import { mergeFaults } from "./mergeFaults.js";
 import { vernFaults } from "./vernFaults.js";
 import { wexaFaults } from "./wexaFaults.js";
@@ -14,4 +15,4 @@ export type { FaultCase } from "./faultTools.js";
  * the suite against each and prints the mutation score. heldOutFaults.ts holds those written
  * after the suite, to test it on faults it was not built beside.
  */
-export const FAULT_CATALOGUE: readonly FaultCase[] = [...evalstudioFaults, ...mergeFaults, ...wexaFaults, ...vernFaults, ...heldOutFaults];
+export const FAULT_CATALOGUE: readonly FaultCase[] = [...evalstudioFaults, ...mergeFaults, ...wexaFaults, ...vernFaults, ...heldOutFaults, ...generatedInputFaults];
