@@ -3,6 +3,7 @@ import { jsonOf, pathOf, rewriteRequest, route, withJson } from "./faultTools.js
 
 const TOOL_PACKS = /\/tool-packs\/$/;
 const TOOL_PACK = /\/tool-packs\/[^/]+\/$/;
+const CONNECTORS = /\/projects\/[^/]+\/connectors$/;
 
 /** A uuid written without its dashes, or in braces: what a lenient id parser reads as the uuid itself. */
 const NEAR_UUID = /^\{?([0-9a-f]{8})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{12})\}?$/i;
@@ -29,6 +30,17 @@ export const generatedInputFaults: FaultCase[] = [
       rewriteRequest(route("POST", TOOL_PACKS), (request) => {
         const body = jsonOf(request);
         return body === undefined ? request : withJson(request, rewriteField(body, "auth_scope", (scope) => scope.toUpperCase()));
+      }),
+  },
+  {
+    name: "evalstudio: connector type compared without case",
+    api: "evalstudio",
+    description: "E7 lower-cases a connector's type before it validates, so `LangGraph` is taken as langgraph instead of answered 400",
+    expectedCheck: "negative_data_rejection",
+    fault: () =>
+      rewriteRequest(route("POST", CONNECTORS), (request) => {
+        const body = jsonOf(request);
+        return body === undefined ? request : withJson(request, rewriteField(body, "type", (type) => type.toLowerCase()));
       }),
   },
   {
