@@ -16,6 +16,7 @@ export type StartupFigure = { scenario: string; ms?: number; peakMemoryMiB?: num
 
 const IDLE_MS = 3_000;
 const CLI_MAIN = fileURLToPath(new URL("../dist/cli/main.js", import.meta.url));
+const PREPARE_TEMPLATE = fileURLToPath(new URL("../scripts/prepare-template.mjs", import.meta.url));
 
 /**
  * Starts the reference server on PGlite as on a fresh clone (no template data directory on the
@@ -35,18 +36,38 @@ export async function measureStartup(options: BenchOptions): Promise<StartupFigu
 }
 
 /**
- * A template folder of its own holds no template yet, as on a machine that never ran the server
- * (templates live in ~/.cache/connector-contracts unless PGLITE_TEMPLATE_DIR says otherwise, so a
- * TMPDIR of its own alone would still find the machine's).
+ * A template folder of its own, as on a machine that never ran the server (templates live in
+ * ~/.cache/connector-contracts unless PGLITE_TEMPLATE_DIR says otherwise, so a TMPDIR of its own
+ * alone would still find the machine's). Twice: as the first start after `npm ci`, whose prepare
+ * step (scripts/prepare-template.mjs, timed on its own line) made the template; and with no
+ * template at all, as the first `serve` of a package installed from its tarball, where initdb runs.
  */
 async function startOnFreshClone(options: BenchOptions): Promise<StartupFigure[]> {
-  const tmp = mkdtempSync(join(tmpdir(), "cc-bench-tmp-"));
-  const database = freshPgliteDatabase();
+  const figures: StartupFigure[] = [];
+  for (const prepared of [true, false]) {
+    const tmp = mkdtempSync(join(tmpdir(), "cc-bench-tmp-"));
+    const database = freshPgliteDatabase();
+    const env = { ...database.env, TMPDIR: tmp, PGLITE_TEMPLATE_DIR: join(tmp, "templates") };
+    try {
+      if (prepared) figures.push(await timePrepare(env));
+      figures.push(await startOnce(prepared ? "PGlite, first start after npm ci" : "PGlite, no template yet (installed tarball)", { ...database, env }, options));
+    } finally {
+      await database.drop();
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  }
+  return figures;
+}
+
+/** npm ci's template step, spawn to exit. */
+async function timePrepare(env: Record<string, string>): Promise<StartupFigure> {
+  const scenario = "npm ci's template step (prepare-template.mjs, to exit)";
+  const started = performance.now();
   try {
-    return [await startOnce("PGlite, fresh clone (no template yet)", { ...database, env: { ...database.env, TMPDIR: tmp, PGLITE_TEMPLATE_DIR: join(tmp, "templates") } }, options)];
-  } finally {
-    await database.drop();
-    rmSync(tmp, { recursive: true, force: true });
+    await promisify(execFile)(process.execPath, [PREPARE_TEMPLATE], { env: { ...process.env, ...env } });
+    return { scenario, ms: Math.round(performance.now() - started) };
+  } catch (error) {
+    return { scenario, error: (error as Error).message };
   }
 }
 
