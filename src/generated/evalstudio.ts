@@ -885,7 +885,7 @@ export interface operations {
                 /**
                  * @description The connector's id. A connector of another project, or a value that is not a UUID, is a
                  *     404 here ([ours]).
-                 * @example 987fcdeb-51a2-3bc4-d567-890123456789
+                 * @example 5c7e9a1b-3d5f-4b7d-9e1f-2a4c6e8a0b2d
                  */
                 id: string;
             };
