@@ -19,6 +19,17 @@ export function secretFields(spec: OpenApiDocument): SecretField[] {
   return found;
 }
 
+/**
+ * Whether the contract answers some secret masked (a schema marked `x-masked: true`, as
+ * EvalStudio's MaskedHeaders) rather than never returning it. Looked up in the schemas, where the
+ * mark can stand, not in the text of the document, where a description could quote it.
+ */
+export function masksSecrets(spec: OpenApiDocument): boolean {
+  const marked = (node: unknown): boolean =>
+    Boolean(node) && typeof node === "object" && ((node as Record<string, unknown>)["x-masked"] === true || Object.values(node as object).some(marked));
+  return marked(spec.components?.schemas) || marked(spec.paths);
+}
+
 function* walk(spec: OpenApiDocument, node: unknown, path: string[], seen: Set<unknown>): Generator<string[]> {
   const schema = resolveRef(spec, node) as Record<string, any> | undefined;
   if (!schema || typeof schema !== "object" || seen.has(schema)) return;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ApiName } from "../../src/contracts/apiNames.js";
 import { loadSpec } from "../../src/contracts/loadSpec.js";
-import { secretFields } from "../../src/contracts/secretFields.js";
+import { masksSecrets, secretFields } from "../../src/contracts/secretFields.js";
 
 /** The secret-bearing request fields the issue names, by operation, as the suite will plant canaries in them. */
 const EXPECTED: Record<ApiName, string[]> = {
@@ -23,5 +23,12 @@ describe("secret-bearing fields are marked x-secret in the contracts, machine-re
     const secrets = walk(loadSpec(api)).filter((n) => n["x-secret"] === true);
     expect(secrets.length).toBeGreaterThanOrEqual(EXPECTED[api].length === 0 ? 0 : 1);
     expect(secrets.filter((n) => n.writeOnly !== true)).toEqual([]);
+  });
+});
+
+describe("which contracts answer a secret masked rather than never", () => {
+  it("EvalStudio masks header values (x-masked); Wexa, Merge and Vern never return a secret", () => {
+    expect(masksSecrets(loadSpec("evalstudio"))).toBe(true);
+    for (const api of ["wexa", "merge", "vern"] as const) expect(masksSecrets(loadSpec(api)), api).toBe(false);
   });
 });

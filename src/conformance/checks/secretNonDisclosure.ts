@@ -4,6 +4,7 @@ import type { Exchange, Finding } from "../types.js";
 import type { CheckContext } from "../context.js";
 import { encodedForms, fragments, longestCommonSubstring } from "../../secrets/secretEncodings.js";
 import { parseBody } from "./exchangeHelpers.js";
+import { masksSecrets } from "../../contracts/secretFields.js";
 
 /** Where the contract masks a secret (`x-masked`), the mask may show at most four of its characters (CONVENTIONS.md, MaskedHeaders). */
 const MASK_REVEALS_AT_MOST = 4;
@@ -26,7 +27,7 @@ export const secretNonDisclosure: Check = {
   async run(ctx) {
     const findings = new Map<string, Finding>();
     const add = (f: Finding) => findings.has(f.id) || findings.set(f.id, f);
-    const masksAllowed = contractMasks(ctx.spec);
+    const masksAllowed = masksSecrets(ctx.spec);
     for (const canary of ctx.canaries.planted) {
       const forms = encodedForms(canary.value).map((f) => ({ ...f, lower: f.text.toLowerCase() }));
       const pieces = fragments(canary.core.toLowerCase(), canary.fragment);
@@ -67,11 +68,6 @@ function leak(ctx: CheckContext, canary: Canary, exchange: Exchange, form: strin
     source: "x-secret / writeOnly in the contract",
     exchange: { ...exchange, response: { ...exchange.response, body: ctx.redactor.redact(exchange.response.body) } },
   });
-}
-
-/** Whether the contract masks any value (a schema marked `x-masked`, as EvalStudio's MaskedHeaders) instead of never returning it. */
-function contractMasks(spec: unknown): boolean {
-  return JSON.stringify(spec).includes('"x-masked":true');
 }
 
 /** Mask characters: an asterisk, a bullet, an ellipsis. */
