@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { createApiClient, credentialHeaders, type ApiClient } from "../clients/index.js";
+import { credentialHeaders } from "../clients/index.js";
 import type { ApiName } from "../contracts/apiNames.js";
 import { loadSpec, type OpenApiDocument } from "../contracts/loadSpec.js";
 import { operationTable, type OperationSpec } from "../contracts/operationTable.js";
@@ -15,7 +15,7 @@ import type { RunOptions } from "./options.js";
 import type { OwnedResource, Probe } from "./profile.js";
 import { Redactor } from "./redaction.js";
 import { printable } from "./reporters/printable.js";
-import { CLEANUP_SENDER, Transport, exchangeOf } from "./transport.js";
+import { CLEANUP_SENDER, Transport } from "./transport.js";
 import type { ContractBasis, Exchange, Finding, InvalidInputTally, Severity } from "./types.js";
 
 export type KeyChoice = "primary" | "secondary" | "none";
@@ -181,11 +181,6 @@ export class CheckContext {
     return value;
   }
 
-  /** A typed client whose every request is recorded under `sentBy`. */
-  client(sentBy: string, key: KeyChoice = "primary"): ApiClient<ApiName> {
-    return createApiClient(this.api, { baseUrl: this.options.baseUrl, apiKey: this.keyFor(key), fetch: this.transport.fetchFor(sentBy) });
-  }
-
   /**
    * A recognisable name for anything the suite creates, so a person can tell it apart and clean up:
    * unique per call (`cc-conformance-<run id>-<label>-<n>`), so no two requests share a name by accident.
@@ -231,10 +226,8 @@ export class CheckContext {
     if (request.rawBody !== undefined) body = request.rawBody;
     else if (request.body !== undefined) body = JSON.stringify(this.isolateNames && !request.keepNames ? this.withFreshNames(request.body) : request.body);
     if (body !== undefined) headers["content-type"] = request.contentType ?? "application/json";
-    const fetchFn = this.transport.fetchFor(request.sentBy, request.retryOn429 ?? true);
-    const response = await fetchFn(url, { method: request.method ?? operation.method.toUpperCase(), headers, body });
-    const text = await response.text();
-    return { status: response.status, json: parseJson(text), text, headers: response.headers, exchange: exchangeOf(response) ?? this.transport.exchanges.at(-1)! };
+    const received = await this.transport.send({ method: request.method ?? operation.method.toUpperCase(), url, headers, body }, request.sentBy, request.retryOn429 ?? true);
+    return { status: received.status, json: parseJson(received.text), text: received.text, headers: new Headers(received.headers), exchange: received.exchange };
   }
 
   keyFor(key: KeyChoice): string | undefined {

@@ -28,7 +28,7 @@ const MAX_PAGES = 50;
 export async function removeLeftovers(input: LeftoverInput): Promise<LeftoverReport> {
   const ctx = new CheckContext({
     ...DEFAULT_OPTIONS, seed: 0, api: input.api, baseUrl: input.baseUrl, primaryKey: input.primaryKey, headers: input.headers,
-    requestsPerSecond: input.requestsPerSecond ?? DEFAULT_OPTIONS.requestsPerSecond, fetch: input.fetch ?? globalThis.fetch, onProgress: () => undefined,
+    requestsPerSecond: input.requestsPerSecond ?? DEFAULT_OPTIONS.requestsPerSecond, ...(input.fetch ? { fetch: input.fetch } : {}), onProgress: () => undefined,
   });
   const prefix = `${NAME_PREFIX}${input.runId ? `${input.runId}-` : ""}`;
   const out: LeftoverReport = { removed: [], failed: [], cannot: [] };
@@ -63,6 +63,7 @@ export async function removeLeftovers(input: LeftoverInput): Promise<LeftoverRep
       else out.failed.push(`${label}: answered ${answer.status}`);
     }
   }
+  ctx.transport.close();
   const r = (list: string[]) => list.map((text) => ctx.redactor.redact(text));
   return { removed: r(out.removed), failed: r(out.failed), cannot: r(out.cannot) };
 }

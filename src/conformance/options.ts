@@ -51,7 +51,8 @@ export type RunOptions = {
   examples: number;
   /** Only these checks (all when empty). */
   only: string[];
-  fetch: typeof fetch;
+  /** Send through this fetch (a test's that plants faults, a library user's own); by default Node's HTTP client (wire.ts). */
+  fetch?: typeof fetch;
   /** Progress lines (the CLI prints them; tests collect them). */
   onProgress: (line: string) => void;
 };

@@ -8,6 +8,7 @@ import { DEFAULT_OPTIONS, type RunOptions } from "./options.js";
 import { profileFor } from "./flows/index.js";
 import type { ApiProfile } from "./profile.js";
 import { BudgetExhausted, RunAborted } from "./transport.js";
+import { wireFor } from "./wire.js";
 import type { CheckResult, Finding, Report } from "./types.js";
 
 export class ConnectionError extends Error {}
@@ -30,11 +31,19 @@ export type RunInput = Partial<RunOptions> & Pick<RunOptions, "api" | "baseUrl">
  * made are removed at the end, also when a check throws or the signal aborts (Ctrl-C).
  */
 export async function runConformance(input: RunInput): Promise<Report> {
-  const options: RunOptions = { ...DEFAULT_OPTIONS, fetch: globalThis.fetch, onProgress: () => undefined, ...input, seed: input.seed ?? randomSeed() };
+  const options: RunOptions = { ...DEFAULT_OPTIONS, onProgress: () => undefined, ...input, seed: input.seed ?? randomSeed() };
+  const ctx = new CheckContext(options);
+  try {
+    return await run(ctx, options, input);
+  } finally {
+    ctx.transport.close();
+  }
+}
+
+async function run(ctx: CheckContext, options: RunOptions, input: RunInput): Promise<Report> {
   let diagnosis: string | undefined;
   // A misconfigured run judges nothing; a setup that failed on an answer it could not follow still has its recorded answers judged.
   let misconfigured = false;
-  const ctx = new CheckContext(options);
   const profile = profileFor(options.api);
   // Two clocks: the wall clock dates the report, the monotonic one measures it (a clock step cannot skew a duration).
   const startedAt = new Date().toISOString();
@@ -177,12 +186,17 @@ function randomSeed(): number {
   return Math.floor(Math.random() * 0x7fffffff);
 }
 
+/** One request before the run counts any: whatever the answer, the deployment is there. */
 async function assertReachable(options: RunOptions): Promise<void> {
+  const wire = wireFor(options.fetch);
   try {
-    await options.fetch(options.baseUrl, { method: "GET", signal: AbortSignal.timeout(Math.min(options.timeoutMs, 10_000)) });
+    await wire.send({ method: "GET", url: new URL(options.baseUrl), headers: {}, timeoutMs: Math.min(options.timeoutMs, 10_000) });
   } catch (error) {
-    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    const why = cause?.code ?? cause?.message;
+    // Node's client names the socket's error itself; fetch wraps it as the cause.
+    const failure = error as { code?: string; cause?: { code?: string; message?: string } };
+    const why = failure.code ?? failure.cause?.code ?? failure.cause?.message;
     throw new ConnectionError(`Cannot reach ${options.baseUrl}${why ? ` (${why})` : ""}: ${(error as Error).message}`);
+  } finally {
+    wire.close();
   }
 }

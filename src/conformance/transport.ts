@@ -1,8 +1,10 @@
 import type { OperationSpec } from "../contracts/operationTable.js";
 import type { Exchange } from "./types.js";
+import { wireFor, type Wire, type WireResponse } from "./wire.js";
 
 export type TransportOptions = {
-  fetch: typeof fetch;
+  /** Sends through this fetch instead of Node's HTTP client (a library user's own, or a test's that plants faults). */
+  fetch?: typeof fetch;
   /** Stop after this many requests (a safety cap for real deployments). */
   maxRequests: number;
   /** Pace: at most this many requests a second. */
@@ -23,6 +25,12 @@ export type TransportOptions = {
   signal?: AbortSignal;
 };
 
+/** A request as a check builds it: header names in any case, the body as a string. */
+export type OutgoingRequest = { method: string; url: URL; headers: Record<string, string>; body?: string };
+
+/** The answer as recorded, with the exchange it was recorded as. */
+export type Received = { status: number; headers: Record<string, string>; text: string; exchange: Exchange };
+
 export class BudgetExhausted extends Error {}
 
 /** The run was interrupted (Ctrl-C): the check in progress stops at once. */
@@ -39,68 +47,58 @@ export class Transport {
   readonly exchanges: Exchange[] = [];
   private sent = 0;
   private nextSlot = 0;
+  private readonly wire: Wire;
 
-  constructor(private readonly options: TransportOptions) {}
+  constructor(private readonly options: TransportOptions) {
+    this.wire = wireFor(options.fetch);
+  }
 
   get requestCount(): number {
     return this.sent;
   }
 
-  /** A fetch for one sender (a check or flow): typed clients take it as their transport. */
-  fetchFor(sentBy: string, retryOn429 = true): typeof fetch {
-    return (input, init) => this.send(new Request(input, init), sentBy, retryOn429);
+  /** Lets go of the connections kept open for the run. */
+  close(): void {
+    this.wire.close();
   }
 
-  private async send(request: Request, sentBy: string, retryOn429: boolean): Promise<Response> {
-    const body = request.body ? await request.text() : undefined;
+  async send(request: OutgoingRequest, sentBy: string, retryOn429 = true): Promise<Received> {
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(request.headers)) headers[name.toLowerCase()] = value;
+    for (const [name, value] of Object.entries(this.options.extraHeaders ?? {})) headers[name.toLowerCase()] = value;
+    const outgoing = { ...request, headers };
     for (let attempt = 0; ; attempt++) {
-      const response = await this.once(request, body, sentBy);
-      if (response.status !== 429 || !retryOn429 || attempt >= this.options.maxRetriesOn429) return response;
-      await sleep(retryDelay(response, attempt, this.options.backoffBaseMs));
+      const received = await this.once(outgoing, sentBy);
+      if (received.status !== 429 || !retryOn429 || attempt >= this.options.maxRetriesOn429) return received;
+      await sleep(retryDelay(received.headers["retry-after"], attempt, this.options.backoffBaseMs));
     }
   }
 
-  private async once(request: Request, body: string | undefined, sentBy: string): Promise<Response> {
+  private async once(request: OutgoingRequest, sentBy: string): Promise<Received> {
     const interruptible = sentBy !== CLEANUP_SENDER && this.options.signal !== undefined;
     if (interruptible && this.options.signal!.aborted) throw new RunAborted("the run was interrupted");
-    this.options.guard?.({ method: request.method, url: new URL(request.url), body });
+    this.options.guard?.({ method: request.method, url: request.url, body: request.body });
     if (this.sent >= this.options.maxRequests) throw new BudgetExhausted(`request budget of ${this.options.maxRequests} reached`);
     this.sent++;
     await this.pace();
-    for (const [name, value] of Object.entries(this.options.extraHeaders ?? {})) request.headers.set(name, value);
     const started = performance.now();
-    const timeout = AbortSignal.timeout(this.options.timeoutMs);
-    let response: Response;
+    let response: WireResponse;
     try {
-      response = await this.options.fetch(request.url, {
-        method: request.method,
-        headers: request.headers,
-        body,
-        signal: interruptible ? AbortSignal.any([timeout, this.options.signal!]) : timeout,
-        redirect: "manual",
-      });
+      response = await this.wire.send({ ...request, timeoutMs: this.options.timeoutMs, signal: interruptible ? this.options.signal : undefined });
     } catch (error) {
       if (interruptible && this.options.signal!.aborted) throw new RunAborted("the run was interrupted");
       throw error;
     }
-    const text = await response.text();
-    const url = new URL(request.url);
     const exchange: Exchange = {
       seq: this.exchanges.length + 1,
       sentBy,
-      operationId: this.options.matchOperation(request.method, url.pathname)?.operationId,
-      request: { method: request.method, url: request.url, headers: Object.fromEntries(request.headers), body },
-      response: { status: response.status, headers: Object.fromEntries(response.headers), body: text, durationMs: Math.round(performance.now() - started) },
+      operationId: this.options.matchOperation(request.method, request.url.pathname)?.operationId,
+      request: { method: request.method, url: request.url.href, headers: request.headers, body: request.body },
+      response: { status: response.status, headers: response.headers, body: response.body, durationMs: Math.round(performance.now() - started) },
     };
     this.exchanges.push(exchange);
     this.options.onExchange?.(exchange);
-    const answer = new Response(response.status === 204 || response.status === 304 ? null : text, {
-      status: response.status,
-      statusText: response.statusText,
-      headers: response.headers,
-    });
-    exchangeOfResponse.set(answer, exchange);
-    return answer;
+    return { status: response.status, headers: response.headers, text: response.body, exchange };
   }
 
   private async pace(): Promise<void> {
@@ -113,8 +111,7 @@ export class Transport {
 }
 
 /** RFC 9110 §10.2.3: Retry-After in seconds (or a date); otherwise exponential backoff. */
-function retryDelay(response: Response, attempt: number, baseMs: number): number {
-  const header = response.headers.get("retry-after");
+function retryDelay(header: string | undefined, attempt: number, baseMs: number): number {
   if (header) {
     const seconds = Number(header);
     if (Number.isFinite(seconds)) return Math.min(seconds * 1000, 60_000);
@@ -126,15 +123,4 @@ function retryDelay(response: Response, attempt: number, baseMs: number): number
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/**
- * The exchange each answer the transport returned was recorded as. Requests may be in flight
- * together (generated cases are sent a few at a time), so "the last exchange recorded" can be
- * another request's.
- */
-const exchangeOfResponse = new WeakMap<Response, Exchange>();
-
-export function exchangeOf(response: Response): Exchange | undefined {
-  return exchangeOfResponse.get(response);
 }

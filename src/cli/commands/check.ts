@@ -168,7 +168,6 @@ async function runCheck(flags: CheckFlags, io: CliIo): Promise<ExitCode> {
   try {
     report = await runConformance({
       ...config.run,
-      fetch: globalThis.fetch,
       onProgress: config.quiet ? () => undefined : (line) => err(`${line}\n`),
       signal: controller.signal,
     });

@@ -1,0 +1,119 @@
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
+import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
+import { brotliDecompressSync, gunzipSync, inflateSync } from "node:zlib";
+
+/** One request as it goes on the wire: header names in lower case, the body as the bytes of a string. */
+export type WireRequest = { method: string; url: URL; headers: Record<string, string>; body?: string; timeoutMs: number; signal?: AbortSignal };
+
+/** Its answer, read whole: header names in lower case, repeated headers joined with ", " (as fetch's Headers do). */
+export type WireResponse = { status: number; statusText: string; headers: Record<string, string>; body: string };
+
+/** Sends requests of one run; close() lets go of its connections. */
+export type Wire = { send(request: WireRequest): Promise<WireResponse>; close(): void };
+
+/**
+ * What fetch would have added (a gateway may refuse a request with no User-Agent); like fetch's,
+ * they are not part of the recorded request.
+ */
+const FETCH_DEFAULTS: Readonly<Record<string, string>> = { accept: "*/*", "user-agent": "connector-contracts", "accept-encoding": "gzip, deflate" };
+
+/**
+ * Node's own HTTP client over kept-alive connections. A run sends thousands of small requests and
+ * fetch costs several times as much client CPU per request (a Request, a Response, their streams and
+ * abort signals each time), so against a fast server the suite measured its own client. Nothing
+ * is followed (a redirect is an answer to judge), and a compressed body is decoded, as fetch
+ * would have.
+ */
+export function nodeWire(): Wire {
+  const agents = { "http:": new HttpAgent({ keepAlive: true }), "https:": new HttpsAgent({ keepAlive: true }) };
+  return {
+    send: (request) =>
+      new Promise<WireResponse>((resolve, reject) => {
+        const secure = request.url.protocol === "https:";
+        const headers: Record<string, string> = { ...FETCH_DEFAULTS, ...request.headers };
+        if (request.body !== undefined) headers["content-length"] = String(Buffer.byteLength(request.body));
+        let settled = false;
+        const fail = (error: Error) => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          reject(error);
+        };
+        const sent = (secure ? httpsRequest : httpRequest)(request.url, { method: request.method, headers, agent: secure ? agents["https:"] : agents["http:"], signal: request.signal });
+        const timer = setTimeout(() => sent.destroy(Object.assign(new Error(`no complete answer within ${request.timeoutMs} ms`), { name: "TimeoutError" })), request.timeoutMs);
+        sent.on("error", fail);
+        sent.on("response", (response: IncomingMessage) => {
+          const chunks: Buffer[] = [];
+          response.on("data", (chunk: Buffer) => chunks.push(chunk));
+          response.on("error", fail);
+          response.on("end", () => {
+            if (settled) return;
+            settled = true;
+            clearTimeout(timer);
+            resolve({
+              status: response.statusCode ?? 0,
+              statusText: response.statusMessage ?? "",
+              headers: joinedHeaders(response.rawHeaders),
+              body: decodeBody(Buffer.concat(chunks), response.headers["content-encoding"]),
+            });
+          });
+        });
+        sent.end(request.body);
+      }),
+    close: () => {
+      agents["http:"].destroy();
+      agents["https:"].destroy();
+    },
+  };
+}
+
+/** The caller's fetch when there is one, Node's client otherwise. */
+export function wireFor(fetchFn: typeof fetch | undefined): Wire {
+  return fetchFn ? fetchWire(fetchFn) : nodeWire();
+}
+
+/** A fetch the caller gave (a library user's, or a test's that plants faults) as the wire. */
+export function fetchWire(fetchFn: typeof fetch): Wire {
+  return {
+    async send(request) {
+      const timeout = AbortSignal.timeout(request.timeoutMs);
+      const response = await fetchFn(request.url.href, {
+        method: request.method,
+        headers: request.headers,
+        body: request.body,
+        signal: request.signal ? AbortSignal.any([timeout, request.signal]) : timeout,
+        redirect: "manual",
+      });
+      const body = await response.text();
+      return { status: response.status, statusText: response.statusText, headers: Object.fromEntries(response.headers), body };
+    },
+    close: () => undefined,
+  };
+}
+
+function joinedHeaders(raw: readonly string[]): Record<string, string> {
+  const joined = new Map<string, string>();
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!.toLowerCase();
+    const before = joined.get(name);
+    joined.set(name, before === undefined ? raw[i + 1]! : `${before}, ${raw[i + 1]!}`);
+  }
+  // Sorted by name, as fetch's Headers iterate: reports print the same headers in the same order either way.
+  return Object.fromEntries([...joined].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+const UTF8 = new TextDecoder();
+
+function decodeBody(bytes: Buffer, encoding: string | undefined): string {
+  const coding = encoding?.trim().toLowerCase();
+  let plain = bytes;
+  try {
+    if (coding === "gzip" || coding === "x-gzip") plain = gunzipSync(bytes);
+    else if (coding === "deflate") plain = inflateSync(bytes);
+    else if (coding === "br") plain = brotliDecompressSync(bytes);
+  } catch {
+    // Not what the header says: judged as the bytes that came.
+  }
+  // TextDecoder, not Buffer.toString: it drops a byte-order mark as fetch's text() does.
+  return UTF8.decode(plain);
+}
