@@ -3,6 +3,7 @@ import type { Check } from "../check.js";
 import { NAME_PREFIX, type CheckContext } from "../context.js";
 import type { ApiProfile, DisposableResource, Probe } from "../profile.js";
 import { asInferred, field, FlowFindings } from "./flowAssertions.js";
+import type { Finding } from "../types.js";
 
 const SEED_004 = "seed 004 (EvalStudio Connectors API); apis.md §4";
 /** An address nothing answers on (TCP port 9, discard, on loopback). */
@@ -112,45 +113,58 @@ export const evalstudioProfile: ApiProfile = {
       phase: "flow",
       skipReason: (ctx) => (ctx.options.readOnly ? "read-only run" : !ctx.options.langgraphUrl ? "no LangGraph server given (--langgraph-url)" : undefined),
       async run(ctx) {
-        const f = new FlowFindings(ctx, this.name, this.source);
         const projectId = await createProject(ctx, "agent");
         const live = await createConnector(ctx, projectId, "live-agent", ctx.options.langgraphUrl!);
-        const tested = await ctx.send({ sentBy: this.name, operationId: "testConnector", pathParams: { projectId, id: live } });
         // The fixture's echo graph answers "echo: <last message>", so with it the agent's own reply is known exactly.
         const echo = ctx.options.langgraphAssistant === "echo";
-        if (f.status(tested, 200, "E11 test a reachable agent")) {
-          f.that(field(tested, "success") === true && typeof field(tested, "response") === "string", "E11 succeeds with the agent's answer", tested, "success: true and a response", tested.text.slice(0, 300));
-          if (echo) f.that(field(tested, "response") === "echo: hello", "E11 carries the agent's own reply to its hello", tested, 'response "echo: hello" (the echo graph\'s reply to "hello": the agent ran)', tested.text.slice(0, 300));
-        }
-        const question = "Hello, I need help with my order";
-        const invoked = await ctx.send({ sentBy: this.name, operationId: "invokeConnector", pathParams: { projectId, id: live }, body: { messages: [{ role: "user", content: question }] } });
-        if (f.status(invoked, 200, "E12 invoke a reachable agent")) {
-          const messages = field<Array<{ role?: string; content?: unknown }>>(invoked, "messages") ?? [];
-          f.that(field(invoked, "success") === true && messages.some((m) => m.role === "assistant"), "E12 returns the agent's new messages", invoked, "success: true with an assistant message", invoked.text.slice(0, 300));
-          f.that(!messages.some((m) => m.content === question && m.role === "user"), "E12 returns only new messages", invoked, "no echo of the request's messages", invoked.text.slice(0, 300));
-          if (echo) {
-            const exact = messages.length === 1 && messages[0]?.role === "assistant" && messages[0]?.content === `echo: ${question}`;
-            f.that(exact, "E12 returns exactly the agent's new messages", invoked, `messages [{role: "assistant", content: "echo: ${question}"}]`, JSON.stringify(messages).slice(0, 300));
-          }
-        }
-        if (echo) {
-          // The echo graph throws on "raise"; LangGraph answers that 200 {"__error__": …}, which is a failure, not a reply.
-          const thrown = await ctx.send({ sentBy: this.name, operationId: "invokeConnector", pathParams: { projectId, id: live }, body: { messages: [{ role: "user", content: "raise" }] } });
-          if (f.status(thrown, 200, "E12 invoke an agent whose graph throws (HTTP 200 either way)")) {
+        // Each call waits on the agent server (LangGraph's dev server picks a queued run up within a
+        // second), and no call depends on another's outcome: they go out together, each part with
+        // findings of its own, joined in this order.
+        const part = async (steps: (f: FlowFindings) => Promise<void>) => {
+          const f = new FlowFindings(ctx, this.name, this.source);
+          await steps(f);
+          return f.findings;
+        };
+        const parts = await Promise.all([
+          part(async (f) => {
+            const tested = await ctx.send({ sentBy: this.name, operationId: "testConnector", pathParams: { projectId, id: live } });
+            if (!f.status(tested, 200, "E11 test a reachable agent")) return;
+            f.that(field(tested, "success") === true && typeof field(tested, "response") === "string", "E11 succeeds with the agent's answer", tested, "success: true and a response", tested.text.slice(0, 300));
+            if (echo) f.that(field(tested, "response") === "echo: hello", "E11 carries the agent's own reply to its hello", tested, 'response "echo: hello" (the echo graph\'s reply to "hello": the agent ran)', tested.text.slice(0, 300));
+          }),
+          part(async (f) => {
+            const question = "Hello, I need help with my order";
+            const invoked = await ctx.send({ sentBy: this.name, operationId: "invokeConnector", pathParams: { projectId, id: live }, body: { messages: [{ role: "user", content: question }] } });
+            if (!f.status(invoked, 200, "E12 invoke a reachable agent")) return;
+            const messages = field<Array<{ role?: string; content?: unknown }>>(invoked, "messages") ?? [];
+            f.that(field(invoked, "success") === true && messages.some((m) => m.role === "assistant"), "E12 returns the agent's new messages", invoked, "success: true with an assistant message", invoked.text.slice(0, 300));
+            f.that(!messages.some((m) => m.content === question && m.role === "user"), "E12 returns only new messages", invoked, "no echo of the request's messages", invoked.text.slice(0, 300));
+            if (echo) {
+              const exact = messages.length === 1 && messages[0]?.role === "assistant" && messages[0]?.content === `echo: ${question}`;
+              f.that(exact, "E12 returns exactly the agent's new messages", invoked, `messages [{role: "assistant", content: "echo: ${question}"}]`, JSON.stringify(messages).slice(0, 300));
+            }
+          }),
+          part(async (f) => {
+            if (!echo) return;
+            // The echo graph throws on "raise"; LangGraph answers that 200 {"__error__": …}, which is a failure, not a reply.
+            const thrown = await ctx.send({ sentBy: this.name, operationId: "invokeConnector", pathParams: { projectId, id: live }, body: { messages: [{ role: "user", content: "raise" }] } });
+            if (!f.status(thrown, 200, "E12 invoke an agent whose graph throws (HTTP 200 either way)")) return;
             f.that(field(thrown, "success") === false && typeof field(thrown, "error") === "string", "E12 reports a graph that threw as a failure", thrown, "success: false with an error", thrown.text.slice(0, 300));
-          }
-        }
-        if (echo) await checkHeadersForwarded(ctx, f, this.name, projectId);
-        const dead = await createConnector(ctx, projectId, "dead-agent", UNREACHABLE);
-        const deadTest = await ctx.send({ sentBy: this.name, operationId: "testConnector", pathParams: { projectId, id: dead } });
-        if (f.status(deadTest, 200, "E11 test an unreachable agent (HTTP 200 either way)")) {
-          f.that(field(deadTest, "success") === false && typeof field(deadTest, "error") === "string", "E11 reports the failure", deadTest, "success: false with an error", deadTest.text.slice(0, 300));
-        }
-        const failed = await ctx.send({ sentBy: this.name, operationId: "invokeConnector", pathParams: { projectId, id: dead }, body: { messages: [{ role: "user", content: "hi" }] } });
-        if (f.status(failed, 200, "E12 invoke an unreachable agent (HTTP 200 either way)")) {
-          f.that(field(failed, "success") === false && typeof field(failed, "error") === "string", "E12 reports the failure", failed, "success: false with an error", failed.text.slice(0, 300));
-        }
-        return f.findings;
+          }),
+          echo ? checkHeadersForwarded(ctx, part, this.name, projectId) : Promise.resolve([]),
+          part(async (f) => {
+            const dead = await createConnector(ctx, projectId, "dead-agent", UNREACHABLE);
+            const deadTest = await ctx.send({ sentBy: this.name, operationId: "testConnector", pathParams: { projectId, id: dead } });
+            if (f.status(deadTest, 200, "E11 test an unreachable agent (HTTP 200 either way)")) {
+              f.that(field(deadTest, "success") === false && typeof field(deadTest, "error") === "string", "E11 reports the failure", deadTest, "success: false with an error", deadTest.text.slice(0, 300));
+            }
+            const failed = await ctx.send({ sentBy: this.name, operationId: "invokeConnector", pathParams: { projectId, id: dead }, body: { messages: [{ role: "user", content: "hi" }] } });
+            if (f.status(failed, 200, "E12 invoke an unreachable agent (HTTP 200 either way)")) {
+              f.that(field(failed, "success") === false && typeof field(failed, "error") === "string", "E12 reports the failure", failed, "success: false with an error", failed.text.slice(0, 300));
+            }
+          }),
+        ]);
+        return parts.flat();
       },
     },
   ] satisfies Check[],
@@ -182,29 +196,39 @@ export const evalstudioProfile: ApiProfile = {
  * each; the echo graph, asked "headers", answers with a hash of each x- header it received, so
  * the check sees which secret reached it while no secret comes back in clear.
  */
-async function checkHeadersForwarded(ctx: CheckContext, f: FlowFindings, sentBy: string, projectId: string): Promise<void> {
+async function checkHeadersForwarded(ctx: CheckContext, part: (steps: (f: FlowFindings) => Promise<void>) => Promise<Finding[]>, sentBy: string, projectId: string): Promise<Finding[]> {
   const made: Array<{ id: string; header: string; hash: string }> = [];
-  for (const label of ["headers-a", "headers-b"]) {
-    const secret = ctx.plantSecret(`E7 headers.X-Cc-${label}`);
-    const created = await ctx.send({ sentBy, operationId: "createConnector", pathParams: { projectId }, body: { ...connectorBody(ctx, label, ctx.options.langgraphUrl!), headers: { [`X-Cc-${label}`]: secret } } });
-    if (!f.status(created, 201, `E7 create a connector with one secret header (${label})`)) return;
-    made.push({ id: field<string>(created, "id")!, header: `X-Cc-${label}`, hash: `x-cc-${label}=${createHash("sha256").update(secret).digest("hex").slice(0, 12)}` });
-  }
+  const created = await part(async (f) => {
+    for (const label of ["headers-a", "headers-b"]) {
+      const secret = ctx.plantSecret(`E7 headers.X-Cc-${label}`);
+      const answer = await ctx.send({ sentBy, operationId: "createConnector", pathParams: { projectId }, body: { ...connectorBody(ctx, label, ctx.options.langgraphUrl!), headers: { [`X-Cc-${label}`]: secret } } });
+      if (!f.status(answer, 201, `E7 create a connector with one secret header (${label})`)) return;
+      made.push({ id: field<string>(answer, "id")!, header: `X-Cc-${label}`, hash: `x-cc-${label}=${createHash("sha256").update(secret).digest("hex").slice(0, 12)}` });
+    }
+  });
+  if (made.length < 2) return created;
   const [a, b] = made as [(typeof made)[0], (typeof made)[0]];
-  for (const [own, other] of [[a, b], [b, a]] as const) {
+  const askHeaders = async (f: FlowFindings, own: typeof a, other: typeof a) => {
     const echoed = await ctx.send({ sentBy, operationId: "invokeConnector", pathParams: { projectId, id: own.id }, body: { messages: [{ role: "user", content: "headers" }] } });
-    if (!f.status(echoed, 200, "E12 ask the echo graph which headers reached it")) continue;
+    if (!f.status(echoed, 200, "E12 ask the echo graph which headers reached it")) return;
     const reply = String((field<Array<{ content?: unknown }>>(echoed, "messages") ?? []).at(-1)?.content ?? "");
     f.that(reply.includes(own.hash), "E12 sends the connector's own headers to its agent", echoed, `the agent received ${own.hash.split("=")[0]} with the value stored`, reply.slice(0, 300));
     f.that(!reply.includes(other.hash), "E12 sends no other connector's secret to the agent", echoed, `the agent did not receive ${other.hash.split("=")[0]} (another connector's secret header)`, reply.slice(0, 300));
-  }
-  // E9 ([ours]): a header sent back as exactly the mask keeps its stored value, so a read-modify-write keeps the secret.
-  const resent = await ctx.send({ sentBy, operationId: "updateConnector", pathParams: { projectId, id: a.id }, body: { headers: { [a.header]: "********" } } });
-  if (!f.status(resent, 200, "E9 with the header sent back as the mask")) return;
-  const after = await ctx.send({ sentBy, operationId: "invokeConnector", pathParams: { projectId, id: a.id }, body: { messages: [{ role: "user", content: "headers" }] } });
-  if (!f.status(after, 200, "E12 after E9 sent the mask")) return;
-  const reply = String((field<Array<{ content?: unknown }>>(after, "messages") ?? []).at(-1)?.content ?? "");
-  asInferred(f, () => f.that(reply.includes(a.hash), "E9 keeps a header value sent as the mask", after, `the agent still received ${a.hash.split("=")[0]} with the value stored at E7`, reply.slice(0, 300)));
+  };
+  const asked = await Promise.all([
+    part(async (f) => {
+      await askHeaders(f, a, b);
+      // E9 ([ours]): a header sent back as exactly the mask keeps its stored value, so a read-modify-write keeps the secret.
+      const resent = await ctx.send({ sentBy, operationId: "updateConnector", pathParams: { projectId, id: a.id }, body: { headers: { [a.header]: "********" } } });
+      if (!f.status(resent, 200, "E9 with the header sent back as the mask")) return;
+      const after = await ctx.send({ sentBy, operationId: "invokeConnector", pathParams: { projectId, id: a.id }, body: { messages: [{ role: "user", content: "headers" }] } });
+      if (!f.status(after, 200, "E12 after E9 sent the mask")) return;
+      const reply = String((field<Array<{ content?: unknown }>>(after, "messages") ?? []).at(-1)?.content ?? "");
+      asInferred(f, () => f.that(reply.includes(a.hash), "E9 keeps a header value sent as the mask", after, `the agent still received ${a.hash.split("=")[0]} with the value stored at E7`, reply.slice(0, 300)));
+    }),
+    part((f) => askHeaders(f, b, a)),
+  ]);
+  return [...created, ...asked.flat()];
 }
 
 function connectorBody(ctx: CheckContext, label: string, baseUrl: string) {
