@@ -12,6 +12,11 @@ export type Check = {
   /** What it enforces: the spec section, RFC or vendor doc. */
   source: string;
   phase: "flow" | "probe" | "passive";
+  /**
+   * A probe that sends only requests a correct deployment refuses, creating and changing nothing,
+   * and paces itself without counting what others send: it runs while the flows run.
+   */
+  besideFlows?: boolean;
   /** When set and it returns a reason, the check is skipped with that reason. */
   skipReason?: (ctx: CheckContext) => string | undefined;
   run: (ctx: CheckContext) => Promise<Finding[]>;

@@ -67,10 +67,11 @@ export class CheckContext {
   /** What negative_data_rejection generated, sent and judged (the report carries it). */
   invalidInputs?: InvalidInputTally;
   /**
-   * Set by the runner while a probe check runs: every run name in a request body is made fresh, so
-   * each probe is isolated (an earlier probe the server wrongly accepted cannot make this one a 409).
+   * The probe checks (the runner adds each as it starts): every run name in a body they send is
+   * made fresh, so each probe is isolated (an earlier probe the server wrongly accepted cannot make
+   * this one a 409). Per sender, as a probe may run while flows send.
    */
-  isolateNames = false;
+  readonly isolatedSenders = new Set<string>();
   private names = 0;
   /** Ids of the deployment's own data, with what they are: no write may name them without --destructive. */
   private readonly protectedIds = new Map<string, string>();
@@ -195,7 +196,7 @@ export class CheckContext {
     return `${NAME_PREFIX}${this.runId}-`;
   }
 
-  /** The same body with every run name in it replaced by a fresh one (see isolateNames). */
+  /** The same body with every run name in it replaced by a fresh one (see isolatedSenders). */
   private withFreshNames(body: unknown, fresh = new Map<string, string>()): unknown {
     if (typeof body === "string") {
       if (!body.startsWith(this.namePrefix)) return body;
@@ -224,7 +225,7 @@ export class CheckContext {
     Object.assign(headers, typeof auth === "object" ? auth.headers : credentialHeaders(this.api, this.keyFor(auth)));
     let body: string | undefined;
     if (request.rawBody !== undefined) body = request.rawBody;
-    else if (request.body !== undefined) body = JSON.stringify(this.isolateNames && !request.keepNames ? this.withFreshNames(request.body) : request.body);
+    else if (request.body !== undefined) body = JSON.stringify(this.isolatedSenders.has(request.sentBy) && !request.keepNames ? this.withFreshNames(request.body) : request.body);
     if (body !== undefined) headers["content-type"] = request.contentType ?? "application/json";
     const received = await this.transport.send({ method: request.method ?? operation.method.toUpperCase(), url, headers, body }, request.sentBy, request.retryOn429 ?? true);
     return { status: received.status, json: parseJson(received.text), text: received.text, headers: new Headers(received.headers), exchange: received.exchange };

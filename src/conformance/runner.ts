@@ -66,7 +66,7 @@ async function run(ctx: CheckContext, options: RunOptions, input: RunInput): Pro
     ctx.progress(`▶ ${check.name}: ${check.description}`);
     const t0 = performance.now();
     let found: Finding[];
-    ctx.isolateNames = check.phase === "probe";
+    if (check.phase === "probe") ctx.isolatedSenders.add(check.name);
     try {
       found = await check.run(ctx);
     } catch (error) {
@@ -80,23 +80,29 @@ async function run(ctx: CheckContext, options: RunOptions, input: RunInput): Pro
         ctx.progress(`  – skipped: ${error.message}`);
         return;
       }
-      ctx.isolateNames = false;
       found = [ctx.finding({
         check: check.name, what: "crashed", title: `${check.name} could not complete: ${(error as Error).message}`,
         expected: "answers the check can follow", received: String((error as Error).stack ?? error).slice(0, 1_000), source: check.source,
       })];
     }
-    ctx.isolateNames = false;
     found = found.map((f) => applyStrictness(f, options.strict ?? false));
     findings.push(...found);
     results.push({ check: check.name, description: check.description, status: found.length > 0 ? "failed" : "passed", findings: found.length, durationMs: elapsedMs(t0) });
-    ctx.progress(`  ${found.length === 0 ? "✔ passed" : `✖ ${found.length} finding(s)`} (${elapsedMs(t0)} ms)`);
+    // Named: the check that runs beside the flows finishes among their lines.
+    ctx.progress(`  ${found.length === 0 ? "✔" : "✖"} ${check.name}: ${found.length === 0 ? "passed" : `${found.length} finding(s)`} (${elapsedMs(t0)} ms)`);
   };
 
   try {
     ctx.progress(`preparing ${options.api} at ${options.baseUrl} (seed ${options.seed}, --examples ${options.examples}; --seed ${options.seed} replays this run's generated requests)`);
     await prepare(ctx, profile);
-    for (const check of [...profile.flows, ...probeChecks(profile)]) await runCheck(check);
+    const probes = probeChecks(profile);
+    // A check that only sends what a correct deployment refuses runs while the flows wait on the
+    // deployment's clock; the other probes come after, as they read and write what flows also touch.
+    const beside = probes.find((check) => check.besideFlows);
+    await allOrFirstError([beside ? runCheck(beside) : undefined, (async () => {
+      for (const check of profile.flows) await runCheck(check);
+    })()]);
+    for (const check of probes) if (check !== beside) await runCheck(check);
   } catch (error) {
     if (error instanceof SetupFailed) {
       diagnosis = error.message;
@@ -124,6 +130,11 @@ async function run(ctx: CheckContext, options: RunOptions, input: RunInput): Pro
     for (const [i, result] of results.entries()) if (result.status === "failed") results[i] = { ...result, status: "skipped", findings: 0, reason: "the run could not work with the deployment (see the diagnosis)" };
   }
   for (const check of passiveChecks) await runCheck(check);
+  // In run order, whichever finished first: the same run gives the same report.
+  const rank = new Map(checkNamesFor(options.api).map((name, i) => [name, i]));
+  const byRank = (a: { check: string }, b: { check: string }) => (rank.get(a.check) ?? 0) - (rank.get(b.check) ?? 0);
+  results.sort(byRank);
+  findings.sort(byRank);
 
   return {
     tool: "connector-contracts",
@@ -179,6 +190,13 @@ function applyStrictness(finding: Finding, strict: boolean): Finding {
 export function checkNamesFor(api: ApiName): string[] {
   const profile = profileFor(api);
   return [...profile.flows, ...probeChecks(profile), lastProbe, ...passiveChecks].map((check) => check.name);
+}
+
+/** Waits for all of them (undefined: nothing to wait for), then throws the first error any of them threw. */
+async function allOrFirstError(work: ReadonlyArray<Promise<void> | undefined>): Promise<void> {
+  const settled = await Promise.allSettled(work);
+  const failed = settled.find((outcome): outcome is PromiseRejectedResult => outcome.status === "rejected");
+  if (failed) throw failed.reason;
 }
 
 /** A fresh seed for a run not told one (31 bits: what fast-check takes, and short enough to type). */
