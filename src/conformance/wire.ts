@@ -11,6 +11,9 @@ export type WireResponse = { status: number; statusText: string; headers: Record
 /** Sends requests of one run; close() lets go of its connections. */
 export type Wire = { send(request: WireRequest): Promise<WireResponse>; close(): void };
 
+/** Every answer is kept in memory for the report: an endless or enormous one ends the request instead. */
+const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
+
 /**
  * What fetch would have added (a gateway may refuse a request with no User-Agent); like fetch's,
  * they are not part of the recorded request.
@@ -24,7 +27,7 @@ const FETCH_DEFAULTS: Readonly<Record<string, string>> = { accept: "*/*", "user-
  * is followed (a redirect is an answer to judge), and a compressed body is decoded, as fetch
  * would have.
  */
-export function nodeWire(): Wire {
+export function nodeWire(maxAnswerBytes = MAX_ANSWER_BYTES): Wire {
   const agents = { "http:": new HttpAgent({ keepAlive: true }), "https:": new HttpsAgent({ keepAlive: true }) };
   return {
     send: (request) =>
@@ -40,11 +43,21 @@ export function nodeWire(): Wire {
           reject(error);
         };
         const sent = (secure ? httpsRequest : httpRequest)(request.url, { method: request.method, headers, agent: secure ? agents["https:"] : agents["http:"], signal: request.signal });
-        const timer = setTimeout(() => sent.destroy(Object.assign(new Error(`no complete answer within ${request.timeoutMs} ms`), { name: "TimeoutError" })), request.timeoutMs);
+        // Settled with the reason first: the destroyed socket's own error ("aborted") must not win.
+        const abandon = (error: Error) => {
+          fail(error);
+          sent.destroy();
+        };
+        const timer = setTimeout(() => abandon(Object.assign(new Error(`no complete answer within ${request.timeoutMs} ms`), { name: "TimeoutError" })), request.timeoutMs);
         sent.on("error", fail);
         sent.on("response", (response: IncomingMessage) => {
           const chunks: Buffer[] = [];
-          response.on("data", (chunk: Buffer) => chunks.push(chunk));
+          let bytes = 0;
+          response.on("data", (chunk: Buffer) => {
+            bytes += chunk.length;
+            if (bytes > maxAnswerBytes) abandon(new Error(`the answer is larger than ${maxAnswerBytes} bytes: not read further`));
+            else chunks.push(chunk);
+          });
           response.on("error", fail);
           response.on("end", () => {
             if (settled) return;
@@ -54,7 +67,7 @@ export function nodeWire(): Wire {
               status: response.statusCode ?? 0,
               statusText: response.statusMessage ?? "",
               headers: joinedHeaders(response.rawHeaders),
-              body: decodeBody(Buffer.concat(chunks), response.headers["content-encoding"]),
+              body: decodeBody(Buffer.concat(chunks), response.headers["content-encoding"], maxAnswerBytes),
             });
           });
         });
@@ -104,15 +117,16 @@ function joinedHeaders(raw: readonly string[]): Record<string, string> {
 
 const UTF8 = new TextDecoder();
 
-function decodeBody(bytes: Buffer, encoding: string | undefined): string {
+function decodeBody(bytes: Buffer, encoding: string | undefined, maxBytes: number): string {
   const coding = encoding?.trim().toLowerCase();
+  const limit = { maxOutputLength: maxBytes };
   let plain = bytes;
   try {
-    if (coding === "gzip" || coding === "x-gzip") plain = gunzipSync(bytes);
-    else if (coding === "deflate") plain = inflateSync(bytes);
-    else if (coding === "br") plain = brotliDecompressSync(bytes);
+    if (coding === "gzip" || coding === "x-gzip") plain = gunzipSync(bytes, limit);
+    else if (coding === "deflate") plain = inflateSync(bytes, limit);
+    else if (coding === "br") plain = brotliDecompressSync(bytes, limit);
   } catch {
-    // Not what the header says: judged as the bytes that came.
+    // Not what the header says, or it unpacks past the limit: judged as the bytes that came.
   }
   // TextDecoder, not Buffer.toString: it drops a byte-order mark as fetch's text() does.
   return UTF8.decode(plain);
