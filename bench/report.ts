@@ -99,7 +99,8 @@ function formatConformance(figures: ConformanceFigures | { error: string }): str
       : [run.api, String(run.durationMs), String(run.requests), String(run.findings), run.slowestChecks.map((c) => `${c.check} ${c.ms} ms`).join(", ")],
   );
   rows.push(["total (wall)", String(figures.wallMs), "", "", `LangGraph server start (not counted): ${figures.langgraphStartMs} ms`]);
-  return `against the ${figures.server}\n` + table(["conformance run", "ms", "requests", "findings", "slowest checks"], rows, [1, 2, 3]);
+  const rounds = figures.roundsMs.length > 1 ? `; the median of ${figures.roundsMs.length} rounds (${figures.roundsMs.join(", ")} ms)` : "";
+  return `against the ${figures.server}${rounds}\n` + table(["conformance run", "ms", "requests", "findings", "slowest checks"], rows, [1, 2, 3]);
 }
 
 export function formatProfileSummary(summary: ProfileSummary): string {
