@@ -48,4 +48,29 @@ describe("the generated invalid inputs beside the flows", () => {
     expect(negative.length).toBeGreaterThan(100);
     expect(Math.min(...negative)).toBeGreaterThan(Math.max(...flow));
   });
+
+  it("Vern: a second run within the minute leaves out the cases of operations whose window the first spent, instead of waiting it out", async () => {
+    const limited = await startTestServer({ env: { VERN_RATE_LIMIT: "100" } });
+    try {
+      const [primary] = readDevKeys("vern");
+      const negative = () => runConformance({ api: "vern", baseUrl: limited.apiUrls.vern!, primaryKey: primary!.key, requestsPerSecond: 100_000, seed: 1, only: ["negative_data_rejection"] });
+      const first = await negative();
+      expect(first.findings).toEqual([]);
+      expect(first.invalidInputs).toMatchObject({ rateLimited: 0 });
+      expect(first.notes).toEqual([]);
+      const second = await negative();
+      expect(second.findings).toEqual([]);
+      const tally = second.invalidInputs!;
+      // Each spent operation is found out by the cases in flight when its first 429 came back, not one case each.
+      expect(tally.rateLimited).toBeGreaterThan(0);
+      expect(tally.rateLimited).toBeLessThan(first.invalidInputs!.sent / 4);
+      expect(tally.leftOut).toBeGreaterThan(first.invalidInputs!.leftOut);
+      expect(tally.judged + tally.rateLimited + tally.refused + tally.leftOut).toBe(tally.generated);
+      expect(second.notes.join("\n")).toMatch(/answered 429 although the run stayed within the documented limit .* Run again after 60 s to judge them\./);
+      // No case waited out the window: each 429 came once, none was retried.
+      expect(second.sent.filter((s) => s.sentBy === "negative_data_rejection" && s.status === 429)).toHaveLength(tally.rateLimited);
+    } finally {
+      await limited.stop();
+    }
+  }, 120_000);
 });

@@ -31,7 +31,8 @@ const SOURCE = "OpenAPI 3.1 §4.8.12 (Parameter Object), §4.8.13 (Request Body 
  * input, with the API's documented error body: never a 2xx, a 5xx or another 4xx. Where the API
  * documents a per-operation request limit (the profile's requestLimit), the cases stay within
  * it: invalid requests count too, and a case answered 429 proves nothing. A 429 that still
- * outlasts the transport's retries is noted, neither pass nor finding. One finding per cause
+ * outlasts the transport's retries is noted, neither pass nor finding; under the documented limit
+ * a 429 means its window was spent before the run, and the operation's remaining cases are left out. One finding per cause
  * (operation, kind of change, what went wrong), with its first case shrunk to the smallest
  * request that still fails and a curl line that reproduces it.
  */
@@ -58,11 +59,20 @@ export const negativeDataRejection = (requestLimit?: RequestLimit): Check => ({
     const planned = withinLimit(ctx, generated, requestLimit).map(({ operation, testCase }) => ({ operation, testCase: freshNames(ctx, testCase) }));
     let rateLimited = 0;
     let refused = 0;
+    // Under a documented per-operation window, a 429 says the window is spent (an earlier run within
+    // it, another client of the key): the operation's other cases are left out rather than each
+    // waiting out the window. Elsewhere a 429 is backed off and retried by the transport.
+    const spent = new Set<string>();
+    let notSent = 0;
     // The cases are independent (fresh names each), so a few are in flight at once (the client, not the server, limits the pace: more in flight is no faster); the transport still paces them to --rps and counts them against --max-requests.
     await inParallel(planned, IN_FLIGHT, async ({ operation, testCase }) => {
+      if (spent.has(operation.operationId)) {
+        notSent++;
+        return;
+      }
       let answer: Answer;
       try {
-        answer = await sendCase(ctx, operation, testCase);
+        answer = await sendCase(ctx, operation, testCase, requestLimit === undefined);
       } catch (error) {
         // A base from the contract's examples may name the deployment's own data: that case is not sent, the others are.
         if (!(error instanceof WriteRefused)) throw error;
@@ -70,6 +80,7 @@ export const negativeDataRejection = (requestLimit?: RequestLimit): Check => ({
         return;
       }
       if (answer.status === 429) {
+        if (requestLimit) spent.add(operation.operationId);
         rateLimited++;
         return;
       }
@@ -80,13 +91,16 @@ export const negativeDataRejection = (requestLimit?: RequestLimit): Check => ({
       if (known) known.cases.push(testCase);
       else failures.set(cause, { operation, problem, cases: [testCase], answer });
     });
-    const sent = planned.length - refused;
-    const leftOut = generated.length - planned.length;
+    const sent = planned.length - refused - notSent;
+    const leftOut = generated.length - planned.length + notSent;
     ctx.invalidInputs = { generated: generated.length, sent, judged: sent - rateLimited, rateLimited, leftOut, refused };
     ctx.progress(`  ${sent} distinct invalid-input cases sent, ${sent - rateLimited} judged (seed ${ctx.options.seed}, --examples ${ctx.options.examples})`);
-    if (rateLimited > 0) ctx.notes.push(`${NAME}: ${rateLimited} of ${sent} invalid-input cases were still answered 429 after backing off, so they were not judged; lower --rps to judge them all.`);
+    if (rateLimited > 0 && spent.size === 0) ctx.notes.push(`${NAME}: ${rateLimited} of ${sent} invalid-input cases were still answered 429 after backing off, so they were not judged; lower --rps to judge them all.`);
     // Cases left out by design (the rate limit, data the run did not create) are counted in the report's invalidInputs, not noted as problems of the run.
     if (leftOut > 0) ctx.progress(`  ${leftOut} cases left out to stay within the documented limit (${requestLimit?.source}); invalid requests count against it too`);
+    if (spent.size > 0) {
+      ctx.notes.push(`${NAME}: ${[...spent].join(", ")} answered 429 although the run stayed within the documented limit (${requestLimit?.source}), so its window was already spent, by an earlier run or another client of the key; ${notSent} more cases of ${spent.size === 1 ? "it were" : "them were"} left out instead of waiting. Run again after ${Math.round((requestLimit?.windowMs ?? 0) / 1000)} s to judge them.`);
+    }
     if (refused > 0) ctx.progress(`  ${refused} cases not sent: they would write to data the run did not create (--destructive allows it)`);
 
     const findings: Finding[] = [];
@@ -109,8 +123,9 @@ export const negativeDataRejection = (requestLimit?: RequestLimit): Check => ({
   },
 });
 
-function sendCase(ctx: CheckContext, operation: OperationSpec, testCase: NegativeCase): Promise<Answer> {
+function sendCase(ctx: CheckContext, operation: OperationSpec, testCase: NegativeCase, retryOn429 = true): Promise<Answer> {
   return ctx.send({
+    retryOn429,
     sentBy: NAME,
     operationId: operation.operationId,
     pathParams: testCase.pathParams,
