@@ -13,9 +13,6 @@ const RANK: Readonly<Record<string, number>> = { ready: 0, running: 1, completed
 const STATUSES = ["ready", "running", "paused", "completed", "failed", "cancelled"] as const;
 /** A clock is read to the millisecond on both sides: this much slack between execution_time_ms and the timestamps. */
 const CLOCK_SLACK_MS = 1_000;
-/** W12 polls: quick at first (the reference server runs an execution in well under a second), backing off to one every 2 s on a real deployment. */
-const POLL_FROM_MS = 50;
-const POLL_UP_TO_MS = 2_000;
 /** Executions that finish before the suite can pause or cancel them: tried this often, then noted. */
 const RACE_ATTEMPTS = 5;
 const OP_REF: Readonly<Record<ControlOperation, string>> = { executeAgentflow: "W8", pauseExecution: "W9", resumeExecution: "W10", cancelExecution: "W11" };
@@ -73,7 +70,7 @@ export const executionLifecycle: Check = {
       const status = String(field(answer, "status"));
       if (answer.status === 200 && seen.at(-1) !== status) seen.push(status);
       return answer;
-    }, (answer) => answer.status !== 200 || isFinished(field(answer, "status")), POLL_FROM_MS, POLL_UP_TO_MS);
+    }, (answer) => answer.status !== 200 || isFinished(field(answer, "status")));
     if (!f.status(last, 200, "W12 while the execution runs")) return f.findings;
     const final = String(field(last, "status"));
     const finished = asInferred(f, () => {
@@ -173,7 +170,7 @@ async function pauseResumeAndCancel(ctx: CheckContext, f: FlowFindings, sentBy: 
   if (!f.status(started, 200, "W8 execute it")) return "done";
   if (field(started, "status") !== "running") {
     // The docs' W8 answers `ready`: the agents start moments later. W9 needs it running.
-    const running = await pollUntil(ctx, () => readExecution(ctx, sentBy, execution.id), (a) => a.status !== 200 || field(a, "status") !== "ready", POLL_FROM_MS, POLL_UP_TO_MS);
+    const running = await pollUntil(ctx, () => readExecution(ctx, sentBy, execution.id), (a) => a.status !== 200 || field(a, "status") !== "ready");
     if (isFinished(field(running, "status"))) return "raced";
     if (!asInferred(f, () => f.that(field(running, "status") === "running", "the started execution runs", running, `status "running" within ${ctx.options.flowTimeoutMs} ms`, running.text.slice(0, 300)))) return "done";
   }
