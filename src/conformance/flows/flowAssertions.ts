@@ -56,6 +56,19 @@ export function asInferred<T>(f: FlowFindings, assert: () => T): T {
   return result;
 }
 
+/**
+ * Independent parts of a flow run side by side, each with findings of its own, returned in the
+ * order of `parts` whatever answered first: the same run gives the same report. Every part is
+ * awaited before the first error is thrown, so none sends requests after its check has ended.
+ */
+export async function sideBySide<T>(ctx: CheckContext, check: { name: string; source: string }, parts: ReadonlyArray<(f: FlowFindings) => Promise<T>>): Promise<{ findings: Finding[]; results: T[] }> {
+  const collected = parts.map(() => new FlowFindings(ctx, check.name, check.source));
+  const settled = await Promise.allSettled(parts.map((part, i) => part(collected[i]!)));
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
+  if (failed) throw failed.reason;
+  return { findings: collected.flatMap((f) => f.findings), results: settled.map((s) => (s as PromiseFulfilledResult<T>).value) };
+}
+
 /** A field of a JSON answer, read without trusting its shape. */
 export function field<T = unknown>(answer: Answer, ...path: Array<string | number>): T | undefined {
   let node: unknown = answer.json;
