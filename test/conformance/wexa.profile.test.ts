@@ -210,6 +210,20 @@ describe("the Wexa conformance profile against the reference server", () => {
       expect(ids).toContain("wexa_pause_resume_cancel/getExecution/w12-after-w9-shows-paused");
     });
 
+    it("wexa_pause_resume_cancel: a cancel whose execution runs on and completes when its steps would have", async () => {
+      // Three steps of 100 ms: what is left of a run after a cancel; the flow holds the cancelled execution longer (1.5 runs).
+      const cancelledAt = new Map<string, number>();
+      const findings = await findingsOf("wexa_pause_resume_cancel", async (request, pass) => {
+        const answer = await pass(request);
+        const id = pathOf(request).split("/").at(pathOf(request).endsWith("/cancel") ? -2 : -1)!;
+        if (pathOf(request).endsWith("/cancel") && answer.status === 200) cancelledAt.set(id, performance.now());
+        const since = cancelledAt.get(id);
+        if (request.method !== "GET" || since === undefined || performance.now() - since < 300 || answer.status !== 200) return answer;
+        return json(200, { ...((await answer.json()) as object), status: "completed" });
+      });
+      expect(findings.map((f) => f.id)).toContain("wexa_pause_resume_cancel/getExecution/w12-a-whole-execution-s-running-time-after-w11-shows-cancelled");
+    });
+
     it("wexa_pause_resume_cancel: an execution that is not paused (ready, or cancelled) can be resumed", async () => {
       const findings = await findingsOf("wexa_pause_resume_cancel", async (request, pass) => {
         const answer = await pass(request);

@@ -56,6 +56,19 @@ export function asInferred<T>(f: FlowFindings, assert: () => T): T {
   return result;
 }
 
+/**
+ * Independent parts of a flow run side by side, each with findings of its own, returned in the
+ * order of `parts` whatever answered first: the same run gives the same report. Every part is
+ * awaited before the first error is thrown, so none sends requests after its check has ended.
+ */
+export async function sideBySide<T>(ctx: CheckContext, check: { name: string; source: string }, parts: ReadonlyArray<(f: FlowFindings) => Promise<T>>): Promise<{ findings: Finding[]; results: T[] }> {
+  const collected = parts.map(() => new FlowFindings(ctx, check.name, check.source));
+  const settled = await Promise.allSettled(parts.map((part, i) => part(collected[i]!)));
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
+  if (failed) throw failed.reason;
+  return { findings: collected.flatMap((f) => f.findings), results: settled.map((s) => (s as PromiseFulfilledResult<T>).value) };
+}
+
 /** A field of a JSON answer, read without trusting its shape. */
 export function field<T = unknown>(answer: Answer, ...path: Array<string | number>): T | undefined {
   let node: unknown = answer.json;
@@ -67,27 +80,36 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/** Polls of the first second come this often: a state that moves in steps of a fraction of a second is seen within one. */
+const QUICK_POLL_MS = 100;
+const QUICK_FOR_MS = 1_000;
+/** Then each wait is this share of the time waited so far, up to the cadence Vern asks for ("poll about every 2 s, backing off"). */
+const BACK_OFF_SHARE = 0.5;
+const SLOWEST_POLL_MS = 2_000;
+
+/**
+ * How long to wait before the next poll, `waitedMs` after polling began. A fixed cadence at first,
+ * because a wait that grows from the start (×1.5 a poll) overshoots the change it waits for by up
+ * to half the time already waited, on a server whose steps are that short; then backing off, so a
+ * deployment whose runs take minutes is polled every 2 s, not ten times a second.
+ */
+export function pollWaitMs(waitedMs: number): number {
+  if (waitedMs < QUICK_FOR_MS) return QUICK_POLL_MS;
+  return Math.min(SLOWEST_POLL_MS, Math.max(QUICK_POLL_MS, waitedMs * BACK_OFF_SHARE));
+}
+
 /**
  * Polls `read` until `done` holds or the run's flow timeout passes; the state machines of the
- * APIs move on their own clock. The wait starts at `intervalMs` and, when `maxIntervalMs` is
- * larger, grows by half after each poll up to it: fast against a test server, gentle on a real
- * deployment that asks callers to back off (Vern: "poll about every 2 s, backing off").
+ * APIs move on their own clock, on the schedule of pollWaitMs. The first read comes after the
+ * first wait: the caller has just set the state moving, and a read at once shows what its answer said.
  * Returns the last answer either way.
  */
-export async function pollUntil(
-  ctx: CheckContext,
-  read: () => Promise<Answer>,
-  done: (answer: Answer) => boolean,
-  intervalMs = 100,
-  maxIntervalMs = intervalMs,
-): Promise<Answer> {
-  const deadline = performance.now() + ctx.options.flowTimeoutMs;
-  let wait = intervalMs;
-  let answer = await read();
-  while (!done(answer) && performance.now() < deadline) {
-    await sleep(wait);
-    wait = Math.min(wait * 1.5, Math.max(maxIntervalMs, intervalMs));
-    answer = await read();
+export async function pollUntil(ctx: CheckContext, read: () => Promise<Answer>, done: (answer: Answer) => boolean): Promise<Answer> {
+  const started = performance.now();
+  const deadline = started + ctx.options.flowTimeoutMs;
+  for (;;) {
+    await sleep(pollWaitMs(performance.now() - started));
+    const answer = await read();
+    if (done(answer) || performance.now() >= deadline) return answer;
   }
-  return answer;
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Check } from "../check.js";
 import type { Answer, CheckContext } from "../context.js";
-import { field, FlowFindings } from "./flowAssertions.js";
+import { field, FlowFindings, sideBySide } from "./flowAssertions.js";
 import {
   answerRun, canaryCredentials, cancelRun, connectionQuery, CONTRACT, createMigration, describeRun, isBlockedFor, pollRun, readOnlySkip, readRun, startRun, stateOf,
   submitCredentials, upsertConnection,
@@ -21,7 +21,8 @@ type Step = { ctx: CheckContext; f: FlowFindings; sentBy: string; migrationId: s
  * V6, V8–V12 end to end: a generate from a connection without credentials blocks for them; they are
  * taken only at V11 (never as a message, never echoed), the run goes on to a preview (answering
  * any question with its first option), and an execute resumes the same run to a report; a
- * run at its preview or finished cannot be cancelled.
+ * run at its preview or finished cannot be cancelled. Beside it, a second run blocked the same way
+ * is sent credentials missing a field, which leave it blocked.
  */
 export const vernRunLifecycle: Check = {
   name: NAME,
@@ -30,38 +31,50 @@ export const vernRunLifecycle: Check = {
   phase: "flow",
   skipReason: readOnlySkip,
   async run(ctx) {
-    const f = new FlowFindings(ctx, this.name, this.source);
-    const migrationId = await createMigration(ctx, this.name, "lifecycle");
-    const connected = await upsertConnection(ctx, this.name, migrationId, {});
-    if (!f.status(connected, 201, "V6 a connection without credentials")) return f.findings;
-    const connectionId = String(field(connected, "source_connection", "id"));
-    const started = await startRun(ctx, this.name, migrationId, { kind: "generate", extract_via_api: true });
-    if (!f.status(started, 201, "V8 generate from the connection")) return f.findings;
-    const step: Step = { ctx, f, sentBy: this.name, migrationId, runId: String(field(started, "run_id")) };
-    f.that(field(started, "status") === "queued", "V8 a new run is queued", started, 'status "queued"', String(field(started, "status")));
-    expectPollUrl(step, started);
-
-    const fields = await blockedForCredentials(step, connectionId);
-    if (!fields) return f.findings;
-    if (!(await unblock(step, connectionId, fields))) return f.findings;
-    if (!(await untilPreview(step))) return f.findings;
-    // A run at its preview is terminal for V10 (a 409): a server that cancels it throws the preview away.
-    f.status(await cancelRun(ctx, this.name, migrationId, step.runId), 409, "V10 on a run awaiting approval");
-    await execute(step);
-    const { sentBy, runId } = step;
-    const keys = fields.length > 0 ? fields : undefined;
-    f.status(await submitCredentials(ctx, sentBy, migrationId, runId, { credentials: canaryCredentials(ctx, "V11 credentials (finished run)", keys) }), 409, "V11 on a finished run");
-    f.status(await answerRun(ctx, sentBy, migrationId, runId, "cc-conformance: too late"), 409, "V12 on a finished run");
-    f.status(await cancelRun(ctx, sentBy, migrationId, runId), 409, "V10 on a finished run");
-    ctx.owned.push({ label: "a finished Vern run", read: { operationId: "getRun", pathParams: { migration_id: migrationId, run_id: runId } } });
-    return f.findings;
+    // One after the other, so that the report lists what the run leaves behind in the same order every time.
+    const lifecycle = await generateWithoutCredentials(ctx, this.name, "lifecycle");
+    const refused = await generateWithoutCredentials(ctx, this.name, "refused-credentials");
+    const { findings } = await sideBySide(ctx, this, [(f) => toReport(ctx, f, lifecycle), (f) => refusedCredentials(ctx, f, refused)]);
+    return findings;
   },
 };
 
+type Generated = { migrationId: string; connected: Answer; started?: Answer };
+
+/** V1, V6 without credentials, V8 generate: a run on its way to blocking for credentials. */
+async function generateWithoutCredentials(ctx: CheckContext, sentBy: string, label: string): Promise<Generated> {
+  const migrationId = await createMigration(ctx, sentBy, label);
+  const connected = await upsertConnection(ctx, sentBy, migrationId, {});
+  if (connected.status !== 201) return { migrationId, connected };
+  return { migrationId, connected, started: await startRun(ctx, sentBy, migrationId, { kind: "generate", extract_via_api: true }) };
+}
+
+async function toReport(ctx: CheckContext, f: FlowFindings, { migrationId, connected, started }: Generated): Promise<void> {
+  if (!f.status(connected, 201, "V6 a connection without credentials") || !started) return;
+  const connectionId = String(field(connected, "source_connection", "id"));
+  if (!f.status(started, 201, "V8 generate from the connection")) return;
+  const step: Step = { ctx, f, sentBy: NAME, migrationId, runId: String(field(started, "run_id")) };
+  f.that(field(started, "status") === "queued", "V8 a new run is queued", started, 'status "queued"', String(field(started, "status")));
+  expectPollUrl(step, started);
+
+  const fields = await blockedForCredentials(step, connectionId);
+  if (!fields) return;
+  if (!(await unblock(step, connectionId, fields))) return;
+  if (!(await untilPreview(step))) return;
+  // A run at its preview is terminal for V10 (a 409): a server that cancels it throws the preview away.
+  f.status(await cancelRun(ctx, NAME, migrationId, step.runId), 409, "V10 on a run awaiting approval");
+  await execute(step);
+  const { sentBy, runId } = step;
+  const keys = fields.length > 0 ? fields : undefined;
+  f.status(await submitCredentials(ctx, sentBy, migrationId, runId, { credentials: canaryCredentials(ctx, "V11 credentials (finished run)", keys) }), 409, "V11 on a finished run");
+  f.status(await answerRun(ctx, sentBy, migrationId, runId, "cc-conformance: too late"), 409, "V12 on a finished run");
+  f.status(await cancelRun(ctx, sentBy, migrationId, runId), 409, "V10 on a finished run");
+  ctx.owned.push({ label: "a finished Vern run", read: { operationId: "getRun", pathParams: { migration_id: migrationId, run_id: runId } } });
+}
+
 /**
  * Polls to the credential block, then tries what must not unblock it: a message (secrets never
- * enter the agent thread), a V11 for another connection, and credentials missing a field (a
- * connector refuses them: the run blocks again). Returns the request's field names, or undefined.
+ * enter the agent thread) and a V11 for another connection. Returns the request's field names, or undefined.
  */
 async function blockedForCredentials(step: Step, connectionId: string): Promise<string[] | undefined> {
   const { ctx, f, sentBy, migrationId, runId } = step;
@@ -75,16 +88,29 @@ async function blockedForCredentials(step: Step, connectionId: string): Promise<
   f.status(mismatch, 409, "V11 with a connection_id other than the request's");
   const still = await readRun(ctx, sentBy, migrationId, runId);
   expectCredentialBlock(step, still, connectionId, "V9 the run still waits for credentials after a refused message and a refused V11");
-
-  if (fields.length > 1) {
-    // A vendor may refuse them at once (400) or let the connector do it (200, then blocked again): both leave the run waiting.
-    const partial = await submitCredentials(ctx, sentBy, migrationId, runId, { credentials: canaryCredentials(ctx, "V11 credentials (a field missing)", fields.slice(0, 1)), connection_id: connectionId });
-    if (f.status(partial, [200, 400], "V11 credentials missing a field of the request's schema")) {
-      const again = await pollRun(ctx, sentBy, migrationId, runId);
-      expectCredentialBlock(step, again, connectionId, "V9 credentials the connector refuses block the run for them again");
-    }
-  }
   return fields;
+}
+
+/**
+ * Credentials missing a field (a connector refuses them: the run blocks again), on a run of its
+ * own, so that the lifecycle's run need not wait for that block. A vendor may refuse them at once
+ * (400) or let the connector do it (200, then blocked again): both leave the run waiting. The way
+ * to the first block is the lifecycle run's to judge (the same requests): here one that goes
+ * wrong only ends the part.
+ */
+async function refusedCredentials(ctx: CheckContext, f: FlowFindings, { migrationId, connected, started }: Generated): Promise<void> {
+  if (connected.status !== 201 || started?.status !== 201) return;
+  const connectionId = String(field(connected, "source_connection", "id"));
+  const step: Step = { ctx, f, sentBy: NAME, migrationId, runId: String(field(started, "run_id")) };
+  const blocked = await pollRun(ctx, NAME, migrationId, step.runId);
+  if (!isBlockedFor(blocked, "credentials")) return;
+  const fields = Object.keys(field<Record<string, unknown>>(blocked, "credential_request", "schema") ?? {});
+  if (fields.length < 2) return;
+  const partial = await submitCredentials(ctx, NAME, migrationId, step.runId, { credentials: canaryCredentials(ctx, "V11 credentials (a field missing)", fields.slice(0, 1)), connection_id: connectionId });
+  if (f.status(partial, [200, 400], "V11 credentials missing a field of the request's schema")) {
+    const again = await pollRun(ctx, NAME, migrationId, step.runId);
+    expectCredentialBlock(step, again, connectionId, "V9 credentials the connector refuses block the run for them again");
+  }
 }
 
 /** V11 with a canary for every field the request names, guarded by its connection_id: the run resumes and the connection has them. */

@@ -188,9 +188,9 @@ export function submitCredentials(ctx: CheckContext, sentBy: string, migrationId
   return ctx.send({ sentBy, operationId: "submitRunCredentials", pathParams: { migration_id: migrationId, run_id: runId }, body });
 }
 
-/** V9 until the run stops moving (anything but queued or running), backing off from 30 ms to 2 s, within the flow timeout. */
+/** V9 until the run stops moving (anything but queued or running), within the flow timeout. */
 export function pollRun(ctx: CheckContext, sentBy: string, migrationId: string, runId: string): Promise<Answer> {
-  return pollUntil(ctx, () => readRun(ctx, sentBy, migrationId, runId), (a) => a.status !== 200 || !MOVING.includes(String(field(a, "status"))), 30, 2_000);
+  return pollUntil(ctx, () => readRun(ctx, sentBy, migrationId, runId), (a) => a.status !== 200 || !MOVING.includes(String(field(a, "status"))));
 }
 
 export function isBlockedFor(run: Answer, reason: "credentials" | "question"): boolean {

@@ -1,6 +1,6 @@
 import type { Check } from "../check.js";
 import type { Answer, CheckContext } from "../context.js";
-import { asInferred, field, FlowFindings, pollUntil, sleep } from "./flowAssertions.js";
+import { asInferred, field, FlowFindings, pollUntil, sideBySide, sleep } from "./flowAssertions.js";
 import {
   control, CONTRACT, createExecution, isFinished, readExecution, readMonitor, show, worldOf,
   type ControlOperation, type ExecutionRef,
@@ -13,9 +13,6 @@ const RANK: Readonly<Record<string, number>> = { ready: 0, running: 1, completed
 const STATUSES = ["ready", "running", "paused", "completed", "failed", "cancelled"] as const;
 /** A clock is read to the millisecond on both sides: this much slack between execution_time_ms and the timestamps. */
 const CLOCK_SLACK_MS = 1_000;
-/** W12 polls: quick at first (the reference server runs an execution in well under a second), backing off to one every 2 s on a real deployment. */
-const POLL_FROM_MS = 50;
-const POLL_UP_TO_MS = 2_000;
 /** Executions that finish before the suite can pause or cancel them: tried this often, then noted. */
 const RACE_ATTEMPTS = 5;
 const OP_REF: Readonly<Record<ControlOperation, string>> = { executeAgentflow: "W8", pauseExecution: "W9", resumeExecution: "W10", cancelExecution: "W11" };
@@ -73,7 +70,7 @@ export const executionLifecycle: Check = {
       const status = String(field(answer, "status"));
       if (answer.status === 200 && seen.at(-1) !== status) seen.push(status);
       return answer;
-    }, (answer) => answer.status !== 200 || isFinished(field(answer, "status")), POLL_FROM_MS, POLL_UP_TO_MS);
+    }, (answer) => answer.status !== 200 || isFinished(field(answer, "status")));
     if (!f.status(last, 200, "W12 while the execution runs")) return f.findings;
     const final = String(field(last, "status"));
     const finished = asInferred(f, () => {
@@ -128,11 +125,13 @@ export const executionLifecycle: Check = {
 };
 
 /**
- * W11 on a ready execution; then W8 → W9 → (paused, and it stays paused) → W10 → W11 → cancelled,
- * and every control of a cancelled execution is a 409. Catches: a cancel that needs a running
- * execution, a pause whose clock keeps running (the execution moves on or finishes while paused),
- * a pause or execute accepted twice, a resume that does not run again, a cancel that does not
- * finish the execution, and a cancelled execution that can be controlled or moves on.
+ * Three executions of the flow's own, side by side: W11 on a ready one; W8 → W9 → (paused, and it
+ * stays paused) → W10 → W11 → cancelled on a second; and a third paused, resumed and cancelled at
+ * once, whose every control is then a 409 and which stays cancelled (its hold overlaps the
+ * second's). Catches: a cancel that needs a running execution, a pause whose clock keeps running
+ * (the execution moves on or finishes while paused), a pause or execute accepted twice, a resume
+ * that does not run again, a cancel that does not finish the execution, and a cancelled execution
+ * that can be controlled or moves on.
  */
 export const pauseResumeCancel: Check = {
   name: "wexa_pause_resume_cancel",
@@ -141,19 +140,34 @@ export const pauseResumeCancel: Check = {
   phase: "flow",
   skipReason: executionSkip,
   async run(ctx) {
-    const f = new FlowFindings(ctx, this.name, this.source);
-    await cancelReady(ctx, f, this.name);
-    for (let attempt = 1; attempt <= RACE_ATTEMPTS; attempt++) {
-      if ((await pauseResumeAndCancel(ctx, f, this.name, `pause-${attempt}`)) === "done") return f.findings;
-    }
+    const create = (label: string) => createExecution(ctx, this.name, worldOf(ctx).agentflow!, label);
+    // One after the other, so that the report lists what the run leaves behind in the same order every time.
+    const ready = await create("cancel-ready");
+    const toPause = await create("pause-1");
+    const toCancel = await create("cancel-1");
+    const { findings, results } = await sideBySide(ctx, this, [
+      async (f) => void (await cancelReady(ctx, f, this.name, ready)),
+      (f) => untilNotRaced(toPause, (attempt) => create(`pause-${attempt}`), (created) => pauseResumeAndCancel(ctx, f, this.name, created)),
+      (f) => untilNotRaced(toCancel, (attempt) => create(`cancel-${attempt}`), (created) => cancelAndHold(ctx, f, this.name, created)),
+    ]);
     // Not the server's fault: its executions finish faster than a request reaches them. Said as a note, since nothing was tested.
-    ctx.notes.push(`${this.name}: ${RACE_ATTEMPTS} executions each finished before W9 or W11 reached them, so pausing and cancelling a running execution were not exercised.`);
-    return f.findings;
+    if (results[1] === "raced") ctx.notes.push(`${this.name}: ${RACE_ATTEMPTS} executions each finished before W9 or W11 reached them, so pausing and cancelling a running execution were not exercised.`);
+    if (results[2] === "raced") ctx.notes.push(`${this.name}: ${RACE_ATTEMPTS} executions each finished before W9 or W11 reached them, so the controls of a cancelled execution, and whether it stays cancelled, were not exercised.`);
+    return findings;
   },
 };
 
-async function cancelReady(ctx: CheckContext, f: FlowFindings, sentBy: string): Promise<void> {
-  const { answer: created, execution } = await createExecution(ctx, sentBy, worldOf(ctx).agentflow!, "cancel-ready");
+type Created = Awaited<ReturnType<typeof createExecution>>;
+
+/** `part` on the execution given, then on new ones while each finished before the suite reached it, RACE_ATTEMPTS in all. */
+async function untilNotRaced(first: Created, create: (attempt: number) => Promise<Created>, part: (created: Created) => Promise<"done" | "raced">): Promise<"done" | "raced"> {
+  for (let attempt = 1; attempt <= RACE_ATTEMPTS; attempt++) {
+    if ((await part(attempt === 1 ? first : await create(attempt))) === "done") return "done";
+  }
+  return "raced";
+}
+
+async function cancelReady(ctx: CheckContext, f: FlowFindings, sentBy: string, { answer: created, execution }: Created): Promise<void> {
   if (!f.status(created, 200, "W6 create an execution to cancel") || !execution) return;
   // Only a running execution pauses and only a paused one resumes; a ready one is neither (409), and stays ready.
   f.status(await control(ctx, sentBy, "pauseExecution", execution), 409, "W9 on a ready execution");
@@ -166,16 +180,20 @@ async function cancelReady(ctx: CheckContext, f: FlowFindings, sentBy: string): 
   f.status(await control(ctx, sentBy, "executeAgentflow", execution), 409, "W8 on an execution cancelled before it started");
 }
 
-async function pauseResumeAndCancel(ctx: CheckContext, f: FlowFindings, sentBy: string, label: string): Promise<"done" | "raced"> {
-  const { answer: created, execution } = await createExecution(ctx, sentBy, worldOf(ctx).agentflow!, label);
-  if (!f.status(created, 200, "W6 create an execution to pause") || !execution) return "done";
+/** W8, and when its answer is not `running` (the docs' W8 answers `ready`: the agents start moments later), W12 until the execution leaves ready. */
+async function start(ctx: CheckContext, sentBy: string, execution: ExecutionRef): Promise<{ started: Answer; polled?: Answer }> {
   const started = await control(ctx, sentBy, "executeAgentflow", execution);
+  if (started.status !== 200 || field(started, "status") === "running") return { started };
+  return { started, polled: await pollUntil(ctx, () => readExecution(ctx, sentBy, execution.id), (a) => a.status !== 200 || field(a, "status") !== "ready") };
+}
+
+async function pauseResumeAndCancel(ctx: CheckContext, f: FlowFindings, sentBy: string, { answer: created, execution }: Created): Promise<"done" | "raced"> {
+  if (!f.status(created, 200, "W6 create an execution to pause") || !execution) return "done";
+  const { started, polled } = await start(ctx, sentBy, execution);
   if (!f.status(started, 200, "W8 execute it")) return "done";
-  if (field(started, "status") !== "running") {
-    // The docs' W8 answers `ready`: the agents start moments later. W9 needs it running.
-    const running = await pollUntil(ctx, () => readExecution(ctx, sentBy, execution.id), (a) => a.status !== 200 || field(a, "status") !== "ready", POLL_FROM_MS, POLL_UP_TO_MS);
-    if (isFinished(field(running, "status"))) return "raced";
-    if (!asInferred(f, () => f.that(field(running, "status") === "running", "the started execution runs", running, `status "running" within ${ctx.options.flowTimeoutMs} ms`, running.text.slice(0, 300)))) return "done";
+  if (polled) {
+    if (isFinished(field(polled, "status"))) return "raced";
+    if (!asInferred(f, () => f.that(field(polled, "status") === "running", "the started execution runs", polled, `status "running" within ${ctx.options.flowTimeoutMs} ms`, polled.text.slice(0, 300)))) return "done";
   }
 
   const paused = await control(ctx, sentBy, "pauseExecution", execution);
@@ -184,8 +202,7 @@ async function pauseResumeAndCancel(ctx: CheckContext, f: FlowFindings, sentBy: 
   f.that(field(paused, "status") === "paused", "W9 answers paused", paused, 'status "paused"', show(field(paused, "status")));
   const pausedRead = await expectStatus(ctx, f, sentBy, execution, "paused", "W12 after W9");
   if (!pausedRead) return "done";
-  const holdMs = holdFor(ctx);
-  await sleep(holdMs);
+  await sleep(holdFor(ctx));
   const later = await expectStatus(ctx, f, sentBy, execution, "paused", "W12 a whole execution's running time after W9");
   if (later) {
     asInferred(f, () => f.that(field(later, "execution_time_ms") === field(pausedRead, "execution_time_ms"), "execution_time_ms stands still while paused", later, `execution_time_ms ${show(field(pausedRead, "execution_time_ms"))} (as when paused)`, show(field(later, "execution_time_ms"))));
@@ -210,10 +227,30 @@ async function pauseResumeAndCancel(ctx: CheckContext, f: FlowFindings, sentBy: 
   if (read) {
     asInferred(f, () => f.that(typeof field(read, "finished_at") === "string" && field(read, "conclusion") === null, "a cancelled execution has finished_at and no conclusion", read, "finished_at set, conclusion null", `finished_at ${show(field(read, "finished_at"))}, conclusion ${show(field(read, "conclusion"))}`));
   }
+  return "done";
+}
+
+/**
+ * W8 → W9 → W10 → W11 at once, so the execution is cancelled while the other one is held paused;
+ * then every control is a 409, and it is still cancelled a whole execution's running time later
+ * (the controls refused may not have moved it either). The answers on the way there are the
+ * paused execution's to judge (the same requests): here one that goes wrong only ends the part.
+ */
+async function cancelAndHold(ctx: CheckContext, f: FlowFindings, sentBy: string, { execution }: Created): Promise<"done" | "raced"> {
+  if (!execution) return "done";
+  const { started, polled } = await start(ctx, sentBy, execution);
+  if (started.status !== 200) return "done";
+  if (polled && isFinished(field(polled, "status"))) return "raced";
+  if (polled && field(polled, "status") !== "running") return "done";
+  for (const operationId of ["pauseExecution", "resumeExecution", "cancelExecution"] as const) {
+    const answer = await control(ctx, sentBy, operationId, execution);
+    if (answer.status === 409 && (await finishedOnItsOwn(ctx, sentBy, execution))) return "raced";
+    if (answer.status !== 200) return "done";
+  }
   for (const operationId of ["executeAgentflow", "pauseExecution", "resumeExecution", "cancelExecution"] as const) {
     f.status(await control(ctx, sentBy, operationId, execution), 409, `${OP_REF[operationId]} on a cancelled execution`);
   }
-  await sleep(holdMs);
+  await sleep(holdFor(ctx));
   await expectStatus(ctx, f, sentBy, execution, "cancelled", "W12 a whole execution's running time after W11");
   return "done";
 }
