@@ -2,8 +2,7 @@ import { createHash } from "node:crypto";
 import type { Check } from "../check.js";
 import { NAME_PREFIX, type CheckContext } from "../context.js";
 import type { ApiProfile, DisposableResource, Probe } from "../profile.js";
-import { asInferred, field, FlowFindings } from "./flowAssertions.js";
-import type { Finding } from "../types.js";
+import { asInferred, field, FlowFindings, sideBySide } from "./flowAssertions.js";
 
 const SEED_004 = "seed 004 (EvalStudio Connectors API); apis.md §4";
 /** An address nothing answers on (TCP port 9, discard, on loopback). */
@@ -118,21 +117,15 @@ export const evalstudioProfile: ApiProfile = {
         // The fixture's echo graph answers "echo: <last message>", so with it the agent's own reply is known exactly.
         const echo = ctx.options.langgraphAssistant === "echo";
         // Each call waits on the agent server (LangGraph's dev server picks a queued run up within a
-        // second), and no call depends on another's outcome: they go out together, each part with
-        // findings of its own, joined in this order.
-        const part = async (steps: (f: FlowFindings) => Promise<void>) => {
-          const f = new FlowFindings(ctx, this.name, this.source);
-          await steps(f);
-          return f.findings;
-        };
-        const parts = await Promise.all([
-          part(async (f) => {
+        // second), and no call depends on another's outcome: they go out together.
+        const { findings } = await sideBySide(ctx, this, [
+          async (f) => {
             const tested = await ctx.send({ sentBy: this.name, operationId: "testConnector", pathParams: { projectId, id: live } });
             if (!f.status(tested, 200, "E11 test a reachable agent")) return;
             f.that(field(tested, "success") === true && typeof field(tested, "response") === "string", "E11 succeeds with the agent's answer", tested, "success: true and a response", tested.text.slice(0, 300));
             if (echo) f.that(field(tested, "response") === "echo: hello", "E11 carries the agent's own reply to its hello", tested, 'response "echo: hello" (the echo graph\'s reply to "hello": the agent ran)', tested.text.slice(0, 300));
-          }),
-          part(async (f) => {
+          },
+          async (f) => {
             const question = "Hello, I need help with my order";
             const invoked = await ctx.send({ sentBy: this.name, operationId: "invokeConnector", pathParams: { projectId, id: live }, body: { messages: [{ role: "user", content: question }] } });
             if (!f.status(invoked, 200, "E12 invoke a reachable agent")) return;
@@ -143,16 +136,18 @@ export const evalstudioProfile: ApiProfile = {
               const exact = messages.length === 1 && messages[0]?.role === "assistant" && messages[0]?.content === `echo: ${question}`;
               f.that(exact, "E12 returns exactly the agent's new messages", invoked, `messages [{role: "assistant", content: "echo: ${question}"}]`, JSON.stringify(messages).slice(0, 300));
             }
-          }),
-          part(async (f) => {
+          },
+          async (f) => {
             if (!echo) return;
             // The echo graph throws on "raise"; LangGraph answers that 200 {"__error__": …}, which is a failure, not a reply.
             const thrown = await ctx.send({ sentBy: this.name, operationId: "invokeConnector", pathParams: { projectId, id: live }, body: { messages: [{ role: "user", content: "raise" }] } });
             if (!f.status(thrown, 200, "E12 invoke an agent whose graph throws (HTTP 200 either way)")) return;
             f.that(field(thrown, "success") === false && typeof field(thrown, "error") === "string", "E12 reports a graph that threw as a failure", thrown, "success: false with an error", thrown.text.slice(0, 300));
-          }),
-          echo ? checkHeadersForwarded(ctx, part, this.name, projectId) : Promise.resolve([]),
-          part(async (f) => {
+          },
+          async (f) => {
+            if (echo) await checkHeadersForwarded(ctx, f, this, projectId);
+          },
+          async (f) => {
             const dead = await createConnector(ctx, projectId, "dead-agent", UNREACHABLE);
             const deadTest = await ctx.send({ sentBy: this.name, operationId: "testConnector", pathParams: { projectId, id: dead } });
             if (f.status(deadTest, 200, "E11 test an unreachable agent (HTTP 200 either way)")) {
@@ -162,9 +157,9 @@ export const evalstudioProfile: ApiProfile = {
             if (f.status(failed, 200, "E12 invoke an unreachable agent (HTTP 200 either way)")) {
               f.that(field(failed, "success") === false && typeof field(failed, "error") === "string", "E12 reports the failure", failed, "success: false with an error", failed.text.slice(0, 300));
             }
-          }),
+          },
         ]);
-        return parts.flat();
+        return findings;
       },
     },
   ] satisfies Check[],
@@ -196,39 +191,36 @@ export const evalstudioProfile: ApiProfile = {
  * each; the echo graph, asked "headers", answers with a hash of each x- header it received, so
  * the check sees which secret reached it while no secret comes back in clear.
  */
-async function checkHeadersForwarded(ctx: CheckContext, part: (steps: (f: FlowFindings) => Promise<void>) => Promise<Finding[]>, sentBy: string, projectId: string): Promise<Finding[]> {
+async function checkHeadersForwarded(ctx: CheckContext, f: FlowFindings, check: Check, projectId: string): Promise<void> {
   const made: Array<{ id: string; header: string; hash: string }> = [];
-  const created = await part(async (f) => {
-    for (const label of ["headers-a", "headers-b"]) {
-      const secret = ctx.plantSecret(`E7 headers.X-Cc-${label}`);
-      const answer = await ctx.send({ sentBy, operationId: "createConnector", pathParams: { projectId }, body: { ...connectorBody(ctx, label, ctx.options.langgraphUrl!), headers: { [`X-Cc-${label}`]: secret } } });
-      if (!f.status(answer, 201, `E7 create a connector with one secret header (${label})`)) return;
-      made.push({ id: field<string>(answer, "id")!, header: `X-Cc-${label}`, hash: `x-cc-${label}=${createHash("sha256").update(secret).digest("hex").slice(0, 12)}` });
-    }
-  });
-  if (made.length < 2) return created;
+  for (const label of ["headers-a", "headers-b"]) {
+    const secret = ctx.plantSecret(`E7 headers.X-Cc-${label}`);
+    const created = await ctx.send({ sentBy: check.name, operationId: "createConnector", pathParams: { projectId }, body: { ...connectorBody(ctx, label, ctx.options.langgraphUrl!), headers: { [`X-Cc-${label}`]: secret } } });
+    if (!f.status(created, 201, `E7 create a connector with one secret header (${label})`)) return;
+    made.push({ id: field<string>(created, "id")!, header: `X-Cc-${label}`, hash: `x-cc-${label}=${createHash("sha256").update(secret).digest("hex").slice(0, 12)}` });
+  }
   const [a, b] = made as [(typeof made)[0], (typeof made)[0]];
   const askHeaders = async (f: FlowFindings, own: typeof a, other: typeof a) => {
-    const echoed = await ctx.send({ sentBy, operationId: "invokeConnector", pathParams: { projectId, id: own.id }, body: { messages: [{ role: "user", content: "headers" }] } });
+    const echoed = await ctx.send({ sentBy: check.name, operationId: "invokeConnector", pathParams: { projectId, id: own.id }, body: { messages: [{ role: "user", content: "headers" }] } });
     if (!f.status(echoed, 200, "E12 ask the echo graph which headers reached it")) return;
     const reply = String((field<Array<{ content?: unknown }>>(echoed, "messages") ?? []).at(-1)?.content ?? "");
     f.that(reply.includes(own.hash), "E12 sends the connector's own headers to its agent", echoed, `the agent received ${own.hash.split("=")[0]} with the value stored`, reply.slice(0, 300));
     f.that(!reply.includes(other.hash), "E12 sends no other connector's secret to the agent", echoed, `the agent did not receive ${other.hash.split("=")[0]} (another connector's secret header)`, reply.slice(0, 300));
   };
-  const asked = await Promise.all([
-    part(async (f) => {
+  const { findings } = await sideBySide(ctx, check, [
+    async (f) => {
       await askHeaders(f, a, b);
       // E9 ([ours]): a header sent back as exactly the mask keeps its stored value, so a read-modify-write keeps the secret.
-      const resent = await ctx.send({ sentBy, operationId: "updateConnector", pathParams: { projectId, id: a.id }, body: { headers: { [a.header]: "********" } } });
+      const resent = await ctx.send({ sentBy: check.name, operationId: "updateConnector", pathParams: { projectId, id: a.id }, body: { headers: { [a.header]: "********" } } });
       if (!f.status(resent, 200, "E9 with the header sent back as the mask")) return;
-      const after = await ctx.send({ sentBy, operationId: "invokeConnector", pathParams: { projectId, id: a.id }, body: { messages: [{ role: "user", content: "headers" }] } });
+      const after = await ctx.send({ sentBy: check.name, operationId: "invokeConnector", pathParams: { projectId, id: a.id }, body: { messages: [{ role: "user", content: "headers" }] } });
       if (!f.status(after, 200, "E12 after E9 sent the mask")) return;
       const reply = String((field<Array<{ content?: unknown }>>(after, "messages") ?? []).at(-1)?.content ?? "");
       asInferred(f, () => f.that(reply.includes(a.hash), "E9 keeps a header value sent as the mask", after, `the agent still received ${a.hash.split("=")[0]} with the value stored at E7`, reply.slice(0, 300)));
-    }),
-    part((f) => askHeaders(f, b, a)),
+    },
+    (f) => askHeaders(f, b, a),
   ]);
-  return [...created, ...asked.flat()];
+  f.findings.push(...findings);
 }
 
 function connectorBody(ctx: CheckContext, label: string, baseUrl: string) {
