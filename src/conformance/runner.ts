@@ -85,6 +85,7 @@ async function run(ctx: CheckContext, options: RunOptions, input: RunInput): Pro
         expected: "answers the check can follow", received: String((error as Error).stack ?? error).slice(0, 1_000), source: check.source,
       })];
     }
+    found = withoutThrottled(ctx, check, found);
     found = found.map((f) => applyStrictness(f, options.strict ?? false));
     findings.push(...found);
     results.push({ check: check.name, description: check.description, status: found.length > 0 ? "failed" : "passed", findings: found.length, durationMs: elapsedMs(t0) });
@@ -177,6 +178,20 @@ async function prepare(ctx: CheckContext, profile: ApiProfile): Promise<void> {
     const answered = last ? ` (last request: ${last.request.method} ${new URL(last.request.url).pathname} answered ${last.response.status}: ${last.response.body.slice(0, 300)})` : "";
     throw new SetupFailed(misconfigured ?? `the run could not set itself up: ${(error as Error).message}${answered}`, misconfigured !== undefined);
   }
+}
+
+/**
+ * A 429 that outlasted the transport's backing off is the deployment's rate limit, not its answer
+ * to what the check asked: what rested on it was not judged (said in a note), neither passed nor
+ * found. Passive checks and the rate-limit probe keep theirs, as they judge the 429 itself.
+ */
+function withoutThrottled(ctx: CheckContext, check: Check, found: Finding[]): Finding[] {
+  if (check.phase === "passive" || check === lastProbe) return found;
+  const throttled = found.filter((f) => f.exchange?.response.status === 429);
+  if (throttled.length === 0) return found;
+  const steps = [...new Set(throttled.map((f) => f.operationId ?? f.check))].join(", ");
+  ctx.notes.push(`${check.name}: ${throttled.length} expectation(s) met a 429 instead of an answer (the deployment's rate limit, still there after backing off) and were not judged (${steps}); run again once its window has passed, or lower --rps.`);
+  return found.filter((f) => f.exchange?.response.status !== 429);
 }
 
 /** A finding against a rule this project only inferred is a warning, unless the run is --strict; a documented rule's is an error. */

@@ -225,4 +225,20 @@ describe("the Vern conformance profile against the reference server", () => {
       expect(ids).toEqual(expect.arrayContaining(["update", "clarify", "execute"].map((kind) => `vern_no_preview_conflicts/createRun/v8-${kind}-with-no-current-preview`)));
     });
   });
+
+  it("a 429 that outlasts the backing off is not judged: a deployment rate-limiting requests without a key gets a note, not auth findings", async () => {
+    // As the reference server does for an address after many failed keys: here every request without the right key, at once.
+    const throttled: typeof fetch = async (input, init) => {
+      const request = new Request(input, init);
+      if (request.headers.get("x-api-key") === primary!.key || request.headers.get("x-api-key") === secondary!.key) return fetch(request);
+      return new Response(JSON.stringify({ error: "Too many requests" }), { status: 429, headers: { "content-type": "application/json", "retry-after": "0" } });
+    };
+    const report = await run({ only: ["auth_required"], fetch: throttled });
+    expect(report.findings, JSON.stringify(report.findings, null, 2)).toEqual([]);
+    expect(report.checks.find((c) => c.check === "auth_required")?.status).toBe("passed");
+    expect(report.notes).toEqual([expect.stringMatching(/^auth_required: \d+ expectation\(s\) met a 429 instead of an answer .* and were not judged \(.*\blistSources\b.*\); run again once its window has passed, or lower --rps\.$/)]);
+    // The transport backed off and retried each one before giving up on it.
+    expect(report.sent.filter((s) => s.status === 429).length).toBeGreaterThan(report.sent.filter((s) => s.status !== 429 && s.sentBy === "auth_required").length);
+  });
 });
+
