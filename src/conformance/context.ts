@@ -40,7 +40,8 @@ export type SentRequest = {
   keepNames?: boolean;
 };
 
-export type Answer = { status: number; json: unknown; text: string; headers: Headers; exchange: Exchange };
+/** An answer as a check reads it; header names are in lower case. */
+export type Answer = { status: number; json: unknown; text: string; headers: Readonly<Record<string, string>>; exchange: Exchange };
 
 /** A write the run refused to send: it would change something the run did not create (reported as the check's skip reason). */
 export class WriteRefused extends CheckSkipped {}
@@ -228,7 +229,7 @@ export class CheckContext {
     else if (request.body !== undefined) body = JSON.stringify(this.isolatedSenders.has(request.sentBy) && !request.keepNames ? this.withFreshNames(request.body) : request.body);
     if (body !== undefined) headers["content-type"] = request.contentType ?? "application/json";
     const received = await this.transport.send({ method: request.method ?? operation.method.toUpperCase(), url, headers, body }, request.sentBy, request.retryOn429 ?? true);
-    return { status: received.status, json: parseJson(received.text), text: received.text, headers: new Headers(received.headers), exchange: received.exchange };
+    return { status: received.status, json: parseJson(received.text), text: received.text, headers: received.headers, exchange: received.exchange };
   }
 
   keyFor(key: KeyChoice): string | undefined {

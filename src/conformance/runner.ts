@@ -8,6 +8,7 @@ import { DEFAULT_OPTIONS, type RunOptions } from "./options.js";
 import { profileFor } from "./flows/index.js";
 import type { ApiProfile } from "./profile.js";
 import { BudgetExhausted, RunAborted } from "./transport.js";
+import { allOrFirstError } from "./together.js";
 import { wireFor } from "./wire.js";
 import type { CheckResult, Finding, Report } from "./types.js";
 
@@ -100,7 +101,7 @@ async function run(ctx: CheckContext, options: RunOptions, input: RunInput): Pro
     // A check that only sends what a correct deployment refuses runs while the flows wait on the
     // deployment's clock; the other probes come after, as they read and write what flows also touch.
     const beside = probes.find((check) => check.besideFlows);
-    await allOrFirstError([beside ? runCheck(beside) : undefined, (async () => {
+    await allOrFirstError([beside ? runCheck(beside) : Promise.resolve(), (async () => {
       for (const check of profile.flows) await runCheck(check);
     })()]);
     for (const check of probes) if (check !== beside) await runCheck(check);
@@ -205,13 +206,6 @@ function applyStrictness(finding: Finding, strict: boolean): Finding {
 export function checkNamesFor(api: ApiName): string[] {
   const profile = profileFor(api);
   return [...profile.flows, ...probeChecks(profile), lastProbe, ...passiveChecks].map((check) => check.name);
-}
-
-/** Waits for all of them (undefined: nothing to wait for), then throws the first error any of them threw. */
-async function allOrFirstError(work: ReadonlyArray<Promise<void> | undefined>): Promise<void> {
-  const settled = await Promise.allSettled(work);
-  const failed = settled.find((outcome): outcome is PromiseRejectedResult => outcome.status === "rejected");
-  if (failed) throw failed.reason;
 }
 
 /** A fresh seed for a run not told one (31 bits: what fast-check takes, and short enough to type). */

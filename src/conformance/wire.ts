@@ -6,7 +6,7 @@ import { brotliDecompressSync, gunzipSync, inflateSync } from "node:zlib";
 export type WireRequest = { method: string; url: URL; headers: Record<string, string>; body?: string; timeoutMs: number; signal?: AbortSignal };
 
 /** Its answer, read whole: header names in lower case, repeated headers joined with ", " (as fetch's Headers do). */
-export type WireResponse = { status: number; statusText: string; headers: Record<string, string>; body: string };
+export type WireResponse = { status: number; headers: Record<string, string>; body: string };
 
 /** Sends requests of one run; close() lets go of its connections. */
 export type Wire = { send(request: WireRequest): Promise<WireResponse>; close(): void };
@@ -65,7 +65,6 @@ export function nodeWire(maxAnswerBytes = MAX_ANSWER_BYTES): Wire {
             clearTimeout(timer);
             resolve({
               status: response.statusCode ?? 0,
-              statusText: response.statusMessage ?? "",
               headers: joinedHeaders(response.rawHeaders),
               body: decodeBody(Buffer.concat(chunks), response.headers["content-encoding"], maxAnswerBytes),
             });
@@ -98,7 +97,7 @@ export function fetchWire(fetchFn: typeof fetch): Wire {
         redirect: "manual",
       });
       const body = await response.text();
-      return { status: response.status, statusText: response.statusText, headers: Object.fromEntries(response.headers), body };
+      return { status: response.status, headers: Object.fromEntries(response.headers), body };
     },
     close: () => undefined,
   };

@@ -45,7 +45,7 @@ export const methodNotAllowed: Check = {
       findings.push(ctx.finding({
         check: this.name, operationId: aimed.operationId, what: `${method}-${problem.what}`,
         title: `${method} ${path}, a method the path does not have, ${problem.title}`,
-        expected: problem.expected, received: `${answer.status} ${answer.headers.get("content-type") ?? "(no Content-Type)"}, Allow: ${answer.headers.get("allow") ?? "(none)"}: ${answer.text.slice(0, 300)}`,
+        expected: problem.expected, received: `${answer.status} ${answer.headers["content-type"] ?? "(no Content-Type)"}, Allow: ${answer.headers.allow ?? "(none)"}: ${answer.text.slice(0, 300)}`,
         source: SOURCE, basis: ctx.basisOf(aimed, 405), exchange: answer.exchange,
       }));
     }
@@ -64,14 +64,14 @@ function problemOf(ctx: CheckContext, operation: OperationSpec, documented: Set<
   if (answer.status === 429) return undefined;
   const methods = [...documented].join(", ");
   if (answer.status !== 405) return { what: `status-${answer.status}`, title: `answered ${answer.status}`, expected: `405 with Allow: ${methods}` };
-  const allow = (answer.headers.get("allow") ?? "").split(",").map((m) => m.trim().toUpperCase()).filter(Boolean);
+  const allow = (answer.headers.allow ?? "").split(",").map((m) => m.trim().toUpperCase()).filter(Boolean);
   const missing = [...documented].filter((m) => !allow.includes(m));
   if (allow.length === 0 || missing.length > 0 || allow.includes(method)) {
     return { what: "allow", title: allow.length === 0 ? "answered 405 without an Allow header" : `answered 405 with Allow: ${allow.join(", ")}`, expected: `Allow naming the path's methods (${methods}) and not ${method}` };
   }
   const response = documentedResponse(operation, 405);
   if (!response) return undefined;
-  const received = (answer.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+  const received = (answer.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
   if (response.contentTypes.length > 0 && !response.contentTypes.some((t) => mediaTypeMatches(t, received))) {
     return { what: "content-type", title: `answered 405 as "${received || "(no Content-Type)"}"`, expected: `405 as ${response.contentTypes.join(" or ")}` };
   }

@@ -32,9 +32,9 @@ const SOURCE = "OpenAPI 3.1 §4.8.12 (Parameter Object), §4.8.13 (Request Body 
  * documents a per-operation request limit (the profile's requestLimit), the cases stay within
  * it: invalid requests count too, and a case answered 429 proves nothing. A 429 that still
  * outlasts the transport's retries is noted, neither pass nor finding; under the documented limit
- * a 429 means its window was spent before the run, and the operation's remaining cases are left out. One finding per cause
- * (operation, kind of change, what went wrong), with its first case shrunk to the smallest
- * request that still fails and a curl line that reproduces it.
+ * a 429 means its window was spent before the run, and the operation's remaining cases are left
+ * out. One finding per cause (operation, kind of change, what went wrong), with its first case
+ * shrunk to the smallest request that still fails and a curl line that reproduces it.
  */
 export const negativeDataRejection = (requestLimit?: RequestLimit): Check => ({
   name: NAME,

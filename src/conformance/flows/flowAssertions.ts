@@ -1,4 +1,5 @@
 import type { CheckContext, Answer } from "../context.js";
+import { allOrFirstError } from "../together.js";
 import type { Finding } from "../types.js";
 
 /**
@@ -63,10 +64,8 @@ export function asInferred<T>(f: FlowFindings, assert: () => T): T {
  */
 export async function sideBySide<T>(ctx: CheckContext, check: { name: string; source: string }, parts: ReadonlyArray<(f: FlowFindings) => Promise<T>>): Promise<{ findings: Finding[]; results: T[] }> {
   const collected = parts.map(() => new FlowFindings(ctx, check.name, check.source));
-  const settled = await Promise.allSettled(parts.map((part, i) => part(collected[i]!)));
-  const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
-  if (failed) throw failed.reason;
-  return { findings: collected.flatMap((f) => f.findings), results: settled.map((s) => (s as PromiseFulfilledResult<T>).value) };
+  const results = await allOrFirstError(parts.map((part, i) => part(collected[i]!)));
+  return { findings: collected.flatMap((f) => f.findings), results };
 }
 
 /** A field of a JSON answer, read without trusting its shape. */
