@@ -11,6 +11,14 @@ export type WireResponse = { status: number; headers: Record<string, string>; bo
 /** Sends requests of one run; close() lets go of its connections. */
 export type Wire = { send(request: WireRequest): Promise<WireResponse>; close(): void };
 
+/**
+ * An idle connection is dropped before the server would drop it: after 4 s (Node's servers keep
+ * one 5 s), or a second before the server's own `Keep-Alive: timeout=` hint, which Node's agent
+ * only heeds when it has a timeout of its own. A request written on a connection the server is
+ * closing at that moment fails with ECONNRESET, and the flows idle for seconds between polls.
+ */
+const KEEP_ALIVE = { keepAlive: true, timeout: 4_000 };
+
 /** Every answer is kept in memory for the report: an endless or enormous one ends the request instead. */
 const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
 
@@ -28,7 +36,7 @@ const FETCH_DEFAULTS: Readonly<Record<string, string>> = { accept: "*/*", "user-
  * would have.
  */
 export function nodeWire(maxAnswerBytes = MAX_ANSWER_BYTES): Wire {
-  const agents = { "http:": new HttpAgent({ keepAlive: true }), "https:": new HttpsAgent({ keepAlive: true }) };
+  const agents = { "http:": new HttpAgent(KEEP_ALIVE), "https:": new HttpsAgent(KEEP_ALIVE) };
   return {
     send: (request) =>
       new Promise<WireResponse>((resolve, reject) => {

@@ -46,6 +46,9 @@ describe("the suite's wire (Node's HTTP client)", () => {
       res.end();
     },
     "/silent": () => undefined,
+    "/late": (_req, res) => {
+      setTimeout(() => res.end("late"), 4_500);
+    },
     "/endless": (_req, res) => {
       res.writeHead(200, { "content-type": "application/octet-stream" });
       const chunk = Buffer.alloc(64 * 1024, 0x61);
@@ -128,6 +131,41 @@ describe("the suite's wire (Node's HTTP client)", () => {
     const node = nodeWire(1024 * 1024);
     try {
       await expect(node.send(request("/endless"))).rejects.toThrow("the answer is larger than 1048576 bytes: not read further");
+    } finally {
+      node.close();
+    }
+  });
+
+  it("drops an idle connection a second before the server's Keep-Alive hint, instead of writing on one the server is closing", async () => {
+    const connections: string[] = [];
+    const hinting = createServer((req, res) => {
+      connections.push(`${req.socket.remotePort}`);
+      res.writeHead(200, { "content-type": "text/plain", "keep-alive": "timeout=2" });
+      res.end("ok");
+    });
+    hinting.keepAliveTimeout = 60_000;
+    await new Promise<void>((resolve) => hinting.listen(0, "127.0.0.1", resolve));
+    const node = nodeWire();
+    try {
+      const url = new URL(`http://127.0.0.1:${(hinting.address() as AddressInfo).port}/`);
+      await node.send({ method: "GET", url, headers: {}, timeoutMs: 5_000 });
+      await node.send({ method: "GET", url, headers: {}, timeoutMs: 5_000 });
+      // Past the hint less a second (1 s): the kept connection is gone, whatever the machine's load (the earlier timer fires first).
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      await node.send({ method: "GET", url, headers: {}, timeoutMs: 5_000 });
+      expect(connections[1]).toBe(connections[0]);
+      expect(connections[2]).not.toBe(connections[1]);
+    } finally {
+      node.close();
+      hinting.closeAllConnections();
+      await new Promise((resolve) => hinting.close(resolve));
+    }
+  });
+
+  it("waits for a slow answer longer than a connection may idle (the idle limit is for connections no request is using)", async () => {
+    const node = nodeWire();
+    try {
+      expect((await node.send(request("/late", { timeoutMs: 10_000 }))).body).toBe("late");
     } finally {
       node.close();
     }
